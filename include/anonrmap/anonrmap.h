@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * libanonrmap umbrella header. Each part can also be included alone:
+ * world.h (worlds, address spaces, files), ops.h (system calls and faults),
+ * inspect.h (VMAs, pages, rmap walks, slab counters, checker, observation).
+ */
+#ifndef ANONRMAP_ANONRMAP_H
+#define ANONRMAP_ANONRMAP_H
+
+#include <anonrmap/world.h>
+#include <anonrmap/ops.h>
+#include <anonrmap/inspect.h>
+
+#define ANONRMAP_VERSION "0.1.0"
+
+#endif

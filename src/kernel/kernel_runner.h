@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The live-kernel runner: executes a scenario with real system calls in real
+ * processes on the running kernel and prints the same observation the
+ * simulator prints (docs/kernel-runner.md).
+ */
+#ifndef ANONRMAP_KERNEL_RUNNER_H
+#define ANONRMAP_KERNEL_RUNNER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "scenario/scenario.h"
+
+/* Results, also the exit statuses of `anonrmap kernel` and `anonrmap compare`. */
+enum kernel_status {
+	KERNEL_OK = 0,
+	KERNEL_FAILED = 1,	/* runner error; for compare: some file differed */
+	KERNEL_USAGE = 2,	/* bad arguments or a file that does not parse */
+	KERNEL_UNSUPPORTED = 3,	/* the scenario uses migrate */
+	KERNEL_UNOBSERVABLE = 4, /* not root, no /proc/kpageflags, no slab sysfs */
+};
+
+#define KERNEL_DEFAULT_REPS 5
+
+struct kernel_opts {
+	/*
+	 * Runs of the scenario (each paired with a run of its skeleton) whose
+	 * median counts are printed; 0 means KERNEL_DEFAULT_REPS. When the
+	 * counts vary, batches of this many more runs follow until two
+	 * successive medians agree, up to max_reps runs in all (0: 6 * reps).
+	 */
+	unsigned int reps;
+	unsigned int max_reps;
+	bool verbose;		/* progress and raw samples on diag */
+	FILE *diag;		/* warnings and progress; stderr when NULL */
+};
+
+/*
+ * Whether this process can observe the kernel at all: KERNEL_OK, or
+ * KERNEL_UNOBSERVABLE with what is missing written into @why.
+ */
+int kernel_observable(char *why, size_t len);
+
+/*
+ * 1 if a read fault on untouched private anonymous memory maps the shared
+ * zero page on this kernel, 0 if it allocates a private page, or a negative
+ * errno if that could not be found out.
+ */
+int kernel_zero_page(void);
+/* One line for users, without the program name or newline. */
+const char *kernel_zero_page_message(int zero_page);
+
+/*
+ * Run @scn on the live kernel and print its observation blocks to @out.
+ * Returns KERNEL_OK, KERNEL_UNSUPPORTED (migrate), KERNEL_UNOBSERVABLE or
+ * KERNEL_FAILED, with a message on the diag stream for all but KERNEL_OK.
+ * Sets the process's malloc mmap threshold to its maximum (see runner.c).
+ */
+int kernel_run_scenario(const struct scenario *scn, const struct kernel_opts *opts, FILE *out);
+
+/*
+ * The subcommands. @argv[0] is the subcommand's own name ("kernel",
+ * "compare"), options and files follow, as main() would hand them on with
+ * (argc - 1, argv + 1). Each prints its own --help and usage errors and
+ * returns the process exit status (enum kernel_status).
+ *
+ *   anonrmap kernel [--reps N] [--verbose] FILE
+ *   anonrmap compare [--mode MODE] [--reps N] [--verbose] FILE...
+ */
+int kernel_run_cmd(int argc, char **argv);
+int kernel_compare_cmd(int argc, char **argv);
+
+#endif

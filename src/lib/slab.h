@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Slab caches with the kernel's accounting (mm/slub.c, seen from outside).
+ *
+ * Objects are never returned to malloc while the world lives: a freed object
+ * goes back on its cache's free list and may be handed out again, which is
+ * what SLAB_TYPESAFE_BY_RCU guarantees for anon_vma. Each object carries a
+ * header saying whether it is allocated, so the checker can tell a pointer to
+ * a freed object from a live one instead of crashing on it.
+ */
+#ifndef ANONRMAP_SLAB_H
+#define ANONRMAP_SLAB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct kmem_cache {
+	const char *name;
+	size_t size;		/* bytes of the simulated object */
+	size_t kernel_size;	/* bytes the kernel's object costs, for KB figures */
+	void (*ctor)(void *obj);	/* run once per object's first allocation */
+	long live, peak, allocs, frees;
+	void *freelist;
+	void *chunks;		/* every object ever made, to release at the end */
+};
+
+void kmem_cache_init(struct kmem_cache *c, const char *name, size_t size,
+		     size_t kernel_size, void (*ctor)(void *));
+void kmem_cache_destroy(struct kmem_cache *c);
+/* Zeroed unless the cache has a constructor, as the kernel does. */
+void *kmem_cache_alloc(struct kmem_cache *c);
+void kmem_cache_free(struct kmem_cache *c, void *obj);
+bool kmem_obj_live(const void *obj);
+struct kmem_cache *kmem_obj_cache(const void *obj);
+
+#endif

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The one interface between the generic mm code (VMAs, faults, fork, page
+ * tables) and an anonymous reverse-mapping design. It follows the anon_rmap_t
+ * idea of the ANON_VMA_LAZY series: the generic code never touches anon_vma or
+ * anon_vma_chain itself, it asks the design. Classic anon_vma (rmap.c) is one
+ * implementation; another design registers its own table in anon_rmap.c and
+ * neither has to change.
+ *
+ * Every hook runs with the mm's mmap_lock held for writing, except prepare
+ * and the folio hooks, which run from faults (mmap_lock for reading).
+ */
+#ifndef ANONRMAP_ANON_RMAP_H
+#define ANONRMAP_ANON_RMAP_H
+
+#include <stdbool.h>
+
+#include "mm/mm_types.h"
+
+/* Called for each (vma, address) where a walk finds the folio; non-zero stops. */
+typedef int (*rmap_one_fn)(struct folio *folio, struct vm_area_struct *vma,
+			   unsigned long address, void *arg);
+
+struct check_ctx;
+
+struct anon_rmap_ops {
+	const char *name;
+
+	/* anon_vma_prepare(): before the first anonymous folio of @vma. */
+	int (*prepare)(struct vm_area_struct *vma);
+	/* Does @vma already have somewhere to put anonymous folios? */
+	bool (*vma_has_anon)(const struct vm_area_struct *vma);
+
+	/* anon_vma_clone(): @dst was split from or copied from @src. */
+	int (*clone)(struct vm_area_struct *dst, struct vm_area_struct *src);
+	/* anon_vma_fork(): @child is the fork-time copy of @parent. */
+	int (*fork)(struct vm_area_struct *child, struct vm_area_struct *parent);
+	/*
+	 * During the page-table copy of fork, for each anonymous folio mapped
+	 * by @parent that the child will map too. May be NULL.
+	 */
+	void (*fork_folio)(struct folio *folio, struct vm_area_struct *child,
+			   struct vm_area_struct *parent);
+	/* unlink_anon_vmas(): @vma is going away or losing its anon state. */
+	void (*unlink)(struct vm_area_struct *vma);
+
+	/*
+	 * Merge rules. mergeable(): may @tgt absorb a range whose anon state
+	 * is @src (a VMA, or NULL for a new range carrying @src_vma_state)?
+	 * compatible(): may @prev and @next both survive into one VMA?
+	 * dup(): @dst takes over the anon state of @src before @src goes.
+	 */
+	bool (*mergeable)(struct vm_area_struct *tgt, struct vm_area_struct *src,
+			  const struct vm_area_struct *src_state);
+	bool (*compatible)(struct vm_area_struct *prev, struct vm_area_struct *next);
+	int (*dup)(struct vm_area_struct *dst, struct vm_area_struct *src);
+	/* Called on the VMA that is removed by a merge, after dup. */
+	void (*merge_remove)(struct vm_area_struct *survivor, struct vm_area_struct *gone);
+
+	/*
+	 * vm_start/vm_end/vm_pgoff of @vma are about to change / have changed:
+	 * keys of interval trees must be taken out and put back.
+	 */
+	void (*pre_update)(struct vm_area_struct *vma);
+	void (*post_update)(struct vm_area_struct *vma);
+
+	/* folio_add_new_anon_rmap() / __folio_set_anon(). */
+	void (*folio_set_anon)(struct folio *folio, struct vm_area_struct *vma,
+			       unsigned long address, bool exclusive);
+	/* folio_move_anon_rmap(): an exclusive folio is reused by @vma. */
+	void (*folio_move)(struct folio *folio, struct vm_area_struct *vma);
+	/* rmap_walk_anon(). */
+	int (*walk)(struct folio *folio, rmap_one_fn fn, void *arg);
+	/*
+	 * Pin whatever folio->mapping names so that a walk can run after the
+	 * caller drops its locks (folio_get_anon_vma()); returns an opaque
+	 * cookie for put, or NULL if the folio is no longer mapped.
+	 */
+	void *(*folio_get)(struct folio *folio);
+	void (*folio_put)(void *cookie);
+
+	/*
+	 * Huge-page and migration entry points belong here once THP and
+	 * migration through the VMA lock are modelled (ANON_VMA_LAZY patches
+	 * 11 and 12); generic code calls walk() for migration today.
+	 */
+
+	/* Design-specific invariants, after the generic ones. */
+	void (*check)(struct check_ctx *ctx);
+	/* Objects the observation counts as "anon_vma" and "anon_vma_chain". */
+	long (*count_anon_vma)(struct world *w);
+	long (*count_avc)(struct world *w);
+};
+
+const struct anon_rmap_ops *anon_rmap_lookup(const char *name);
+/* Comma-separated list of the registered designs, for --help. */
+const char *anon_rmap_names(void);
+
+extern const struct anon_rmap_ops classic_anon_rmap_ops;
+
+#endif

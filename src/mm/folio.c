@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Folio lifetime: the reference count decides when a folio is freed, as in
+ * the kernel, so a folio that an rmap bug leaves mapped somewhere stays alive
+ * and the checker can still find it.
+ */
+#include <stdlib.h>
+
+#include "mm/internal.h"
+
+static struct folio *folio_alloc(struct world *w, enum folio_kind kind)
+{
+	struct folio *folio = kmem_cache_alloc(folio_cachep(w));
+
+	if (!folio)
+		return NULL;
+	folio->kind = kind;
+	folio->refcount = 1;
+	folio->serial = ++w->folio_serial;
+	list_add_tail(&folio->lru, &w->folios);
+	return folio;
+}
+
+struct folio *folio_alloc_anon(struct world *w)
+{
+	return folio_alloc(w, FOLIO_ANON);
+}
+
+struct folio *folio_alloc_file(struct world *w, struct file *file, pgoff_t index)
+{
+	struct folio *folio = folio_alloc(w, FOLIO_FILE);
+
+	if (folio) {
+		folio->mapping = (unsigned long)file;
+		folio->index = index;
+	}
+	return folio;
+}
+
+struct folio *folio_alloc_zero(struct world *w)
+{
+	return folio_alloc(w, FOLIO_ZERO);
+}
+
+void folio_get(struct folio *folio)
+{
+	folio->refcount++;
+}
+
+void folio_put(struct folio *folio)
+{
+	if (--folio->refcount > 0)
+		return;
+	list_del(&folio->lru);
+	kmem_cache_free(kmem_obj_cache(folio), folio);
+}

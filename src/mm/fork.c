@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Address-space life: creation, fork (dup_mmap in kernel/fork.c and
+ * mm/mmap.c) and exit (exit_mmap).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mm/internal.h"
+
+struct mm_struct *mm_alloc(struct world *w)
+{
+	struct mm_struct *mm = calloc(1, sizeof(*mm));
+
+	if (!mm)
+		return NULL;
+	mm->world = w;
+	mm->id = w->nr_mms++;
+	mm->mm_rb = RB_ROOT;
+	pthread_rwlock_init(&mm->mmap_lock, NULL);
+	pthread_mutex_init(&mm->page_table_lock, NULL);
+	list_add_tail(&mm->mmlist, &w->mms);
+	return mm;
+}
+
+void mm_free(struct mm_struct *mm)
+{
+	list_del(&mm->mmlist);
+	pthread_rwlock_destroy(&mm->mmap_lock);
+	pthread_mutex_destroy(&mm->page_table_lock);
+	free(mm);
+}
+
+/*
+ * exit_mmap(): every page is unmapped and every VMA unlinked from the anon
+ * rmap before any VMA is freed, as free_pgtables() does, so no rmap walk can
+ * meet a half-torn-down address space.
+ */
+void exit_mmap(struct mm_struct *mm)
+{
+	struct vm_area_struct *vma, *next;
+
+	pthread_rwlock_wrlock(&mm->mmap_lock);
+	for (vma = vma_first(mm); vma; vma = vma_next(vma))
+		zap_page_range(vma, vma->vm_start, vma->vm_end);
+	for (vma = vma_first(mm); vma; vma = next) {
+		next = vma_next(vma);
+		vma_unlink_tree(vma);
+		mm->world->rmap->unlink(vma);
+		vm_area_free(vma);
+	}
+	free_pgtables(mm);
+	mm->exited = true;
+	pthread_rwlock_unlock(&mm->mmap_lock);
+}
+
+/*
+ * dup_mmap(): MADV_DONTFORK VMAs stay behind; MADV_WIPEONFORK ones are
+ * copied empty and without anon state; the rest join their parent's anon
+ * rmap family, and their pages are shared only if the parent VMA has anon
+ * state (vma_needs_copy(): otherwise a fault can refill them from the file).
+ */
+int dup_mm(struct mm_struct *parent, struct mm_struct **childp)
+{
+	struct world *w = parent->world;
+	const struct anon_rmap_ops *rmap = w->rmap;
+	struct mm_struct *mm = mm_alloc(w);
+	struct vm_area_struct *mpnt;
+	int err = 0;
+
+	if (!mm)
+		return -ENOMEM;
+	pthread_rwlock_wrlock(&parent->mmap_lock);
+	for (mpnt = vma_first(parent); mpnt; mpnt = vma_next(mpnt)) {
+		struct vm_area_struct *tmp;
+
+		if (mpnt->vm_flags & VM_DONTCOPY)
+			continue;
+		tmp = vm_area_dup(mpnt);
+		if (!tmp) {
+			err = -ENOMEM;
+			break;
+		}
+		tmp->vm_mm = mm;
+		if (tmp->vm_flags & VM_WIPEONFORK) {
+			tmp->anon_vma = NULL;
+			tmp->rmap_state = 0;
+		} else {
+			err = rmap->fork(tmp, mpnt);
+			if (err) {
+				vm_area_free(tmp);
+				break;
+			}
+		}
+		vma_link(mm, tmp);
+		if (!(tmp->vm_flags & VM_WIPEONFORK) && rmap->vma_has_anon(mpnt)) {
+			err = copy_page_range(tmp, mpnt);
+			if (err)
+				break;
+		}
+	}
+	pthread_rwlock_unlock(&parent->mmap_lock);
+	if (err) {
+		exit_mmap(mm);
+		mm_free(mm);
+		w->nr_mms--;
+		return err;
+	}
+	*childp = mm;
+	return 0;
+}

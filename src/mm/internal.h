@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Functions the mm files call in each other, with the kernel's names (the
+ * counterpart of mm/internal.h and mm/vma.h). Errors are negative errnos.
+ */
+#ifndef ANONRMAP_MM_INTERNAL_H
+#define ANONRMAP_MM_INTERNAL_H
+
+#include <errno.h>
+#include <stdbool.h>
+
+#include "mm/mm_types.h"
+#include "mm/world.h"
+
+#define PHYS_PFN(x) ((unsigned long)(x) >> PAGE_SHIFT)
+#define PAGE_ALIGNED(x) (((unsigned long)(x) & (PAGE_SIZE - 1)) == 0)
+#define TASK_SIZE (1UL << 47)
+
+static inline unsigned long vma_pages(const struct vm_area_struct *vma)
+{
+	return (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
+}
+
+static inline pgoff_t linear_page_index(const struct vm_area_struct *vma, unsigned long address)
+{
+	return vma->vm_pgoff + ((address - vma->vm_start) >> PAGE_SHIFT);
+}
+
+static inline bool vma_is_anonymous(const struct vm_area_struct *vma)
+{
+	return !vma->vm_file;
+}
+
+/* vma.c: the VMA tree of an mm and the split/merge machinery. */
+struct vm_area_struct *vm_area_alloc(struct mm_struct *mm);
+struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig);
+void vm_area_free(struct vm_area_struct *vma);
+struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr);
+struct vm_area_struct *vma_lookup(struct mm_struct *mm, unsigned long addr);
+struct vm_area_struct *find_vma_intersection(struct mm_struct *mm,
+					     unsigned long start, unsigned long end);
+struct vm_area_struct *vma_prev(struct vm_area_struct *vma);
+struct vm_area_struct *vma_next(struct vm_area_struct *vma);
+struct vm_area_struct *vma_first(struct mm_struct *mm);
+struct vm_area_struct *vma_last(struct mm_struct *mm);
+void vma_link(struct mm_struct *mm, struct vm_area_struct *vma);
+void vma_unlink_tree(struct vm_area_struct *vma);
+void vma_set_range(struct vm_area_struct *vma, unsigned long start,
+		   unsigned long end, pgoff_t pgoff);
+int split_vma(struct vm_area_struct *vma, unsigned long addr, bool new_below,
+	      struct vm_area_struct **newp);
+void remove_vma(struct vm_area_struct *vma);
+int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len);
+
+/* vma_merge.c */
+struct vma_merge_struct {
+	struct mm_struct *mm;
+	struct vm_area_struct *prev, *middle, *next, *target;
+	unsigned long start, end;
+	pgoff_t pgoff;
+	vm_flags_t vm_flags;
+	struct file *file;
+	/* the VMA whose anon rmap state the range carries, or NULL */
+	struct vm_area_struct *anon_state;
+	bool just_expand;
+	enum { VMA_MERGE_START, VMA_MERGE_NOMERGE, VMA_MERGE_ERROR_NOMEM,
+	       VMA_MERGE_SUCCESS } state;
+};
+struct vm_area_struct *vma_merge_new_range(struct vma_merge_struct *vmg);
+struct vm_area_struct *vma_modify_flags(struct vm_area_struct *prev, struct vm_area_struct *vma,
+					unsigned long start, unsigned long end,
+					vm_flags_t vm_flags, int *err);
+struct vm_area_struct *vma_merge_extend(struct vm_area_struct *vma, unsigned long delta);
+struct vm_area_struct *copy_vma(struct vm_area_struct **vmap, unsigned long addr,
+				unsigned long len, pgoff_t pgoff);
+/* The neighbour rules of find_mergeable_anon_vma(), shared by the designs. */
+bool anon_vma_compatible(const struct vm_area_struct *a, const struct vm_area_struct *b);
+
+/* pgtable.c */
+pte_t *pte_lookup(struct mm_struct *mm, unsigned long addr);
+pte_t *pte_alloc(struct mm_struct *mm, unsigned long addr);
+void free_pgtables(struct mm_struct *mm);
+typedef void (*pte_visit_fn)(struct mm_struct *mm, unsigned long addr, pte_t *pte, void *arg);
+void walk_present_ptes(struct mm_struct *mm, unsigned long start, unsigned long end,
+		       pte_visit_fn fn, void *arg);
+static inline struct folio *pte_folio(pte_t pte)
+{
+	return (struct folio *)(pte.val & ~PTE_FLAGS);
+}
+static inline bool pte_present(pte_t pte)
+{
+	return pte.val & PTE_PRESENT;
+}
+static inline bool pte_write(pte_t pte)
+{
+	return pte.val & PTE_WRITE;
+}
+static inline pte_t mk_pte(struct folio *folio, bool write)
+{
+	return (pte_t){ (uintptr_t)folio | PTE_PRESENT | (write ? PTE_WRITE : 0) };
+}
+void set_pte(struct mm_struct *mm, unsigned long addr, pte_t pte);
+void pte_clear(struct mm_struct *mm, unsigned long addr);
+
+/* folio.c and filemap.c */
+struct folio *folio_alloc_anon(struct world *w);
+struct folio *folio_alloc_file(struct world *w, struct file *file, pgoff_t index);
+struct folio *folio_alloc_zero(struct world *w);
+void folio_get(struct folio *folio);
+void folio_put(struct folio *folio);
+struct folio *filemap_get_folio(struct file *file, pgoff_t index);
+int file_create(struct world *w, unsigned long len, struct file **out);
+void file_destroy(struct file *file);
+/* Folios come from their world's folio cache, which sits inside the world. */
+static inline struct world *folio_world(const struct folio *folio)
+{
+	return container_of(kmem_obj_cache(folio), struct world, caches[CACHE_FOLIO]);
+}
+static inline bool folio_test_anon(const struct folio *folio)
+{
+	return folio->kind == FOLIO_ANON;
+}
+static inline bool is_zero_folio(const struct folio *folio)
+{
+	return folio->kind == FOLIO_ZERO;
+}
+
+/* memory.c */
+int handle_mm_fault(struct vm_area_struct *vma, unsigned long address, bool write);
+void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned long end);
+int copy_page_range(struct vm_area_struct *dst, struct vm_area_struct *src);
+void move_page_tables(struct vm_area_struct *vma, unsigned long old_addr,
+		      struct vm_area_struct *new_vma, unsigned long new_addr,
+		      unsigned long len);
+void mprotect_ptes(struct vm_area_struct *vma, unsigned long start, unsigned long end);
+
+/* mmap.c, mprotect.c, madvise.c, mremap.c, fork.c, migrate.c */
+struct mm_struct *mm_alloc(struct world *w);
+void mm_free(struct mm_struct *mm);
+int do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len, int prot,
+	    struct file *file, unsigned long off);
+int do_mprotect(struct mm_struct *mm, unsigned long start, unsigned long len, int prot);
+int do_madvise(struct mm_struct *mm, unsigned long start, unsigned long len, int behavior);
+int do_mremap(struct mm_struct *mm, unsigned long addr, unsigned long old_len,
+	      unsigned long new_len, int flags, unsigned long new_addr);
+int do_touch(struct mm_struct *mm, unsigned long start, unsigned long len, bool write);
+int dup_mm(struct mm_struct *parent, struct mm_struct **childp);
+void exit_mmap(struct mm_struct *mm);
+int migrate_range(struct mm_struct *mm, unsigned long start, unsigned long len);
+
+#endif

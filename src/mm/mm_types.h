@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The simulated kernel objects, with the kernel's names (include/linux/
+ * mm_types.h, include/linux/rmap.h). Only what the anon rmap needs is kept.
+ */
+#ifndef ANONRMAP_MM_TYPES_H
+#define ANONRMAP_MM_TYPES_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/list.h"
+#include "lib/rbtree.h"
+
+#define PAGE_SHIFT 12
+#define PAGE_SIZE (1UL << PAGE_SHIFT)
+#define PAGE_MASK (~(PAGE_SIZE - 1))
+
+typedef unsigned long pgoff_t;
+typedef unsigned long vm_flags_t;
+
+/* vm_flags bits the model distinguishes; values as in include/linux/mm.h. */
+#define VM_NONE		0x00000000UL
+#define VM_READ		0x00000001UL
+#define VM_WRITE	0x00000002UL
+#define VM_EXEC		0x00000004UL
+#define VM_SHARED	0x00000008UL
+#define VM_MAYREAD	0x00000010UL
+#define VM_MAYWRITE	0x00000020UL
+#define VM_MAYEXEC	0x00000040UL
+#define VM_DONTCOPY	0x00020000UL
+#define VM_ACCOUNT	0x00100000UL
+#define VM_NORESERVE	0x00200000UL
+#define VM_HUGEPAGE	0x20000000UL
+#define VM_NOHUGEPAGE	0x40000000UL
+#define VM_WIPEONFORK	0x02000000UL
+#define VM_SOFTDIRTY	0x08000000UL
+#define VM_ACCESS_FLAGS (VM_READ | VM_WRITE | VM_EXEC)
+
+struct world;
+struct mm_struct;
+struct anon_vma;
+struct folio;
+
+/* A declared file: its page cache is fully populated at declaration. */
+struct file {
+	struct world *world;
+	unsigned int id;
+	unsigned long nr_pages;
+	struct folio **page_cache;	/* nr_pages entries, each a FOLIO_FILE */
+};
+
+struct vm_area_struct {
+	struct mm_struct *vm_mm;
+	unsigned long vm_start, vm_end;	/* [vm_start, vm_end) */
+	pgoff_t vm_pgoff;
+	vm_flags_t vm_flags;
+	struct file *vm_file;
+	/*
+	 * The anon_vma new folios of this VMA go into. Classic mode keeps a
+	 * plain pointer here; other designs keep their own state in
+	 * rmap_state and leave this NULL, so classic code never has to ask
+	 * which design it runs under.
+	 */
+	struct anon_vma *anon_vma;
+	unsigned long rmap_state;
+	struct list_head anon_vma_chain;	/* AVCs, via same_vma */
+	struct rb_node vm_rb;			/* in mm->mm_rb, keyed by vm_start */
+	bool detached;				/* removed from its mm, awaiting free */
+};
+
+struct anon_vma {
+	struct anon_vma *root;
+	pthread_rwlock_t rwsem;	/* only the root's is used */
+	long refcount;
+	struct anon_vma *parent;
+	unsigned long num_children;
+	unsigned long num_active_vmas;
+	struct rb_root rb_root;	/* interval tree of anon_vma_chain */
+};
+
+struct anon_vma_chain {
+	struct vm_area_struct *vma;
+	struct anon_vma *anon_vma;
+	struct list_head same_vma;
+	struct rb_node rb;
+	unsigned long rb_subtree_last;
+};
+
+/* The tag in the low bits of folio->mapping, as in the kernel. */
+#define FOLIO_MAPPING_ANON	0x1UL
+#define FOLIO_MAPPING_KSM	0x2UL	/* second tag bit: ANON_VMA_LAZY reuses it */
+#define FOLIO_MAPPING_FLAGS	(FOLIO_MAPPING_ANON | FOLIO_MAPPING_KSM)
+
+enum folio_kind {
+	FOLIO_ANON,
+	FOLIO_FILE,
+	FOLIO_ZERO,
+};
+
+/*
+ * One order-0 folio; struct page and struct folio are the same object here
+ * because the model maps only base pages.
+ */
+struct folio {
+	enum folio_kind kind;
+	unsigned long mapping;	/* tagged: anon_vma | FOLIO_MAPPING_ANON, or struct file * */
+	pgoff_t index;
+	int mapcount;		/* page table entries mapping it */
+	int refcount;		/* mappings plus page cache plus transient holders */
+	bool locked;
+	bool anon_exclusive;	/* PageAnonExclusive */
+	unsigned long serial;	/* allocation order, a stable identity for output */
+	int check_mapcount;	/* scratch for the checker's recount */
+	struct list_head lru;	/* world->folios */
+};
+
+/* Page tables: four levels of 512 entries, 4 KiB pages, 48-bit addresses. */
+#define PT_LEVELS 4
+#define PT_ENTRIES 512
+#define PTE_PRESENT	0x1UL
+#define PTE_WRITE	0x2UL
+#define PTE_FLAGS	(PTE_PRESENT | PTE_WRITE)
+
+typedef struct { uintptr_t val; } pte_t;
+
+struct pt_table {
+	union {
+		struct pt_table *next[PT_ENTRIES];
+		pte_t pte[PT_ENTRIES];
+	};
+	unsigned int used;	/* non-empty entries, to free empty tables */
+};
+
+struct mm_struct {
+	struct world *world;
+	unsigned int id;		/* creation order */
+	char name[64];
+	struct rb_root mm_rb;		/* VMAs by address */
+	unsigned long map_count;
+	struct pt_table *pgd;
+	pthread_rwlock_t mmap_lock;
+	pthread_mutex_t page_table_lock;
+	struct list_head mmlist;	/* world->mms, creation order */
+	bool exited;
+};
+
+#endif

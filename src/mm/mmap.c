@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * mmap() with MAP_PRIVATE|MAP_FIXED_NOREPLACE (mm/mmap.c, __mmap_region in
+ * mm/vma.c): the only placement the scenario language has, so the address is
+ * always the caller's and an occupied range is an error, never a replacement.
+ */
+#include "mm/internal.h"
+
+static vm_flags_t calc_vm_prot_bits(int prot)
+{
+	return (prot & 1 ? VM_READ : 0) | (prot & 2 ? VM_WRITE : 0) | (prot & 4 ? VM_EXEC : 0);
+}
+
+/* Private writable memory is charged against overcommit: VM_ACCOUNT. */
+static bool accountable_mapping(vm_flags_t vm_flags)
+{
+	return (vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE;
+}
+
+int do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len, int prot,
+	    struct file *file, unsigned long off)
+{
+	struct vma_merge_struct vmg = { .mm = mm };
+	struct vm_area_struct *vma, *next;
+	vm_flags_t vm_flags;
+	int err = 0;
+
+	if (!len || !PAGE_ALIGNED(addr) || !PAGE_ALIGNED(off) || (prot & ~7))
+		return -EINVAL;
+	len = (len + PAGE_SIZE - 1) & PAGE_MASK;
+	if (!len || len > TASK_SIZE || addr > TASK_SIZE - len)
+		return -ENOMEM;
+	if ((off >> PAGE_SHIFT) + (len >> PAGE_SHIFT) < (off >> PAGE_SHIFT))
+		return -EOVERFLOW;
+
+	pthread_rwlock_wrlock(&mm->mmap_lock);
+	if (find_vma_intersection(mm, addr, addr + len)) {
+		err = -EEXIST;
+		goto out;
+	}
+	vm_flags = calc_vm_prot_bits(prot) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+	if (accountable_mapping(vm_flags))
+		vm_flags |= VM_ACCOUNT;
+
+	next = find_vma(mm, addr);
+	vmg.start = addr;
+	vmg.end = addr + len;
+	vmg.pgoff = file ? off >> PAGE_SHIFT : addr >> PAGE_SHIFT;
+	vmg.vm_flags = vm_flags;
+	vmg.file = file;
+	vmg.next = next;
+	vmg.prev = next ? vma_prev(next) : vma_last(mm);
+	if (vma_merge_new_range(&vmg))
+		goto out;
+	if (vmg.state == VMA_MERGE_ERROR_NOMEM) {
+		err = -ENOMEM;
+		goto out;
+	}
+	vma = vm_area_alloc(mm);
+	if (!vma) {
+		err = -ENOMEM;
+		goto out;
+	}
+	vma->vm_start = addr;
+	vma->vm_end = addr + len;
+	vma->vm_pgoff = vmg.pgoff;
+	vma->vm_flags = vm_flags;
+	vma->vm_file = file;
+	vma_link(mm, vma);
+out:
+	pthread_rwlock_unlock(&mm->mmap_lock);
+	return err;
+}

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Four-level page tables (the x86-64 layout: 9 bits per level, 4 KiB pages).
+ * Tables are allocated on demand and freed when they empty, so the memory a
+ * long random run needs stays proportional to what is mapped.
+ */
+#include <stdlib.h>
+
+#include "mm/internal.h"
+
+static unsigned int pt_index(unsigned long addr, int level)
+{
+	/* level 0 is the PGD, level 3 the PTE table */
+	return (addr >> (PAGE_SHIFT + 9 * (PT_LEVELS - 1 - level))) & (PT_ENTRIES - 1);
+}
+
+static struct pt_table *pt_new(void)
+{
+	return calloc(1, sizeof(struct pt_table));
+}
+
+pte_t *pte_lookup(struct mm_struct *mm, unsigned long addr)
+{
+	struct pt_table *t = mm->pgd;
+
+	for (int level = 0; t && level < PT_LEVELS - 1; level++)
+		t = t->next[pt_index(addr, level)];
+	return t ? &t->pte[pt_index(addr, PT_LEVELS - 1)] : NULL;
+}
+
+pte_t *pte_alloc(struct mm_struct *mm, unsigned long addr)
+{
+	struct pt_table **slot = &mm->pgd, *parent = NULL;
+
+	for (int level = 0; level < PT_LEVELS; level++) {
+		if (!*slot) {
+			*slot = pt_new();
+			if (!*slot)
+				return NULL;
+			if (parent)
+				parent->used++;
+		}
+		parent = *slot;
+		if (level == PT_LEVELS - 1)
+			break;
+		slot = &(*slot)->next[pt_index(addr, level)];
+	}
+	return &parent->pte[pt_index(addr, PT_LEVELS - 1)];
+}
+
+void set_pte(struct mm_struct *mm, unsigned long addr, pte_t pte)
+{
+	pte_t *p = pte_alloc(mm, addr);
+
+	if (!p)
+		abort();	/* callers reserve with pte_alloc() before committing */
+	if (!pte_present(*p))
+		container_of((void *)(p - pt_index(addr, PT_LEVELS - 1)),
+			     struct pt_table, pte)->used++;
+	*p = pte;
+}
+
+/* Free tables on the path to @addr that no longer hold anything. */
+static void pt_prune(struct pt_table **slot, unsigned long addr, int level)
+{
+	struct pt_table *t = *slot;
+
+	if (!t)
+		return;
+	if (level < PT_LEVELS - 1) {
+		struct pt_table **child = &t->next[pt_index(addr, level)];
+
+		if (*child) {
+			pt_prune(child, addr, level + 1);
+			if (!*child)
+				t->used--;
+		}
+	}
+	if (!t->used) {
+		free(t);
+		*slot = NULL;
+	}
+}
+
+void pte_clear(struct mm_struct *mm, unsigned long addr)
+{
+	pte_t *p = pte_lookup(mm, addr);
+
+	if (!p || !pte_present(*p))
+		return;
+	p->val = 0;
+	container_of((void *)(p - pt_index(addr, PT_LEVELS - 1)), struct pt_table, pte)->used--;
+	pt_prune(&mm->pgd, addr, 0);
+}
+
+static void pt_free_level(struct pt_table *t, int level)
+{
+	if (!t)
+		return;
+	if (level < PT_LEVELS - 1)
+		for (int i = 0; i < PT_ENTRIES; i++)
+			pt_free_level(t->next[i], level + 1);
+	free(t);
+}
+
+void free_pgtables(struct mm_struct *mm)
+{
+	pt_free_level(mm->pgd, 0);
+	mm->pgd = NULL;
+}
+
+static void walk_level(struct mm_struct *mm, struct pt_table *t, int level,
+		       unsigned long base, unsigned long start, unsigned long end,
+		       pte_visit_fn fn, void *arg)
+{
+	unsigned long span = 1UL << (PAGE_SHIFT + 9 * (PT_LEVELS - 1 - level));
+
+	for (int i = 0; i < PT_ENTRIES; i++) {
+		unsigned long lo = base + i * span, hi = lo + span;
+
+		if (hi <= start || lo >= end)
+			continue;
+		if (level == PT_LEVELS - 1) {
+			if (pte_present(t->pte[i]))
+				fn(mm, lo, &t->pte[i], arg);
+		} else if (t->next[i]) {
+			walk_level(mm, t->next[i], level + 1, lo, start, end, fn, arg);
+		}
+	}
+}
+
+/*
+ * Visit present PTEs in [start, end) in address order. The callback may
+ * change the PTE it is given but must not clear it (tables could be freed
+ * under the walk); collect addresses and clear them afterwards instead.
+ */
+void walk_present_ptes(struct mm_struct *mm, unsigned long start, unsigned long end,
+		       pte_visit_fn fn, void *arg)
+{
+	if (mm->pgd)
+		walk_level(mm, mm->pgd, 0, 0, start, end, fn, arg);
+}

@@ -1,0 +1,477 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The classic anon rmap (mm/rmap.c): anon_vma objects linked to VMAs through
+ * anon_vma_chains, each anon_vma keeping an interval tree of the VMAs that may
+ * map its folios. This file is the reference the other designs are judged
+ * against, so it follows Linux 6.18 rule for rule, including the reuse
+ * heuristics that make object counts what they are on a real machine.
+ *
+ * Locking: the root anon_vma's rwsem protects every tree of the family; a
+ * writer takes it around tree changes, a walker takes it for reading.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "lib/rcu.h"
+#include "mm/internal.h"
+#include "mm/interval_tree.h"
+#include "mm/rmap.h"
+
+static struct world *vma_world(const struct vm_area_struct *vma)
+{
+	return vma->vm_mm->world;
+}
+
+/* The lock outlives free and reuse, as with SLAB_TYPESAFE_BY_RCU. */
+void anon_vma_ctor(void *obj)
+{
+	struct anon_vma *anon_vma = obj;
+
+	pthread_rwlock_init(&anon_vma->rwsem, NULL);
+}
+
+static struct anon_vma *anon_vma_alloc(struct world *w)
+{
+	struct anon_vma *anon_vma = kmem_cache_alloc(anon_vma_cachep(w));
+
+	if (!anon_vma)
+		return NULL;
+	anon_vma->refcount = 1;
+	anon_vma->num_children = 0;
+	anon_vma->num_active_vmas = 0;
+	anon_vma->parent = anon_vma;
+	anon_vma->root = anon_vma;
+	anon_vma->rb_root = RB_ROOT;
+	return anon_vma;
+}
+
+static void anon_vma_free(struct anon_vma *anon_vma)
+{
+	kmem_cache_free(kmem_obj_cache(anon_vma), anon_vma);
+}
+
+/*
+ * Children hold a reference on the root, so the root, whose lock guards the
+ * whole family, is freed last.
+ */
+void put_anon_vma(struct anon_vma *anon_vma)
+{
+	struct anon_vma *root = anon_vma->root;
+
+	if (--anon_vma->refcount > 0)
+		return;
+	anon_vma_free(anon_vma);
+	if (root != anon_vma && --root->refcount == 0)
+		anon_vma_free(root);
+}
+
+static struct anon_vma_chain *anon_vma_chain_alloc(struct world *w)
+{
+	return kmem_cache_alloc(anon_vma_chain_cachep(w));
+}
+
+static void anon_vma_chain_free(struct world *w, struct anon_vma_chain *avc)
+{
+	kmem_cache_free(anon_vma_chain_cachep(w), avc);
+}
+
+/* New links go to the head, so a VMA's own anon_vma is first on its list. */
+static void anon_vma_chain_link(struct vm_area_struct *vma, struct anon_vma_chain *avc,
+				struct anon_vma *anon_vma)
+{
+	avc->vma = vma;
+	avc->anon_vma = anon_vma;
+	list_add(&avc->same_vma, &vma->anon_vma_chain);
+	anon_vma_interval_tree_insert(avc, &anon_vma->rb_root);
+}
+
+static void anon_vma_lock_write(struct anon_vma *anon_vma)
+{
+	pthread_rwlock_wrlock(&anon_vma->root->rwsem);
+}
+
+static void anon_vma_unlock_write(struct anon_vma *anon_vma)
+{
+	pthread_rwlock_unlock(&anon_vma->root->rwsem);
+}
+
+/* Switch locks only when the family changes, as lock_anon_vma_root() does. */
+static struct anon_vma *lock_anon_vma_root(struct anon_vma *held, struct anon_vma *anon_vma)
+{
+	struct anon_vma *new_root = anon_vma->root;
+
+	if (new_root != held) {
+		if (held)
+			pthread_rwlock_unlock(&held->rwsem);
+		held = new_root;
+		pthread_rwlock_wrlock(&held->rwsem);
+	}
+	return held;
+}
+
+static void unlock_anon_vma_root(struct anon_vma *root)
+{
+	if (root)
+		pthread_rwlock_unlock(&root->rwsem);
+}
+
+/*
+ * A neighbour's anon_vma can be shared only if the neighbour never went
+ * through fork (a single link): sharing lets a later mprotect merge the two
+ * VMAs back, which is the whole reason for trying.
+ */
+static struct anon_vma *reusable_anon_vma(struct vm_area_struct *old,
+					  struct vm_area_struct *a, struct vm_area_struct *b)
+{
+	if (anon_vma_compatible(a, b) && old->anon_vma &&
+	    list_is_singular(&old->anon_vma_chain))
+		return old->anon_vma;
+	return NULL;
+}
+
+struct anon_vma *find_mergeable_anon_vma(struct vm_area_struct *vma)
+{
+	struct vm_area_struct *next = vma_next(vma), *prev = vma_prev(vma);
+	struct anon_vma *anon_vma = NULL;
+
+	if (next)
+		anon_vma = reusable_anon_vma(next, vma, next);
+	if (!anon_vma && prev)
+		anon_vma = reusable_anon_vma(prev, prev, vma);
+	return anon_vma;
+}
+
+/* __anon_vma_prepare() */
+static int classic_prepare(struct vm_area_struct *vma)
+{
+	struct world *w = vma_world(vma);
+	struct anon_vma *anon_vma;
+	struct anon_vma_chain *avc;
+
+	if (vma->anon_vma)
+		return 0;
+	avc = anon_vma_chain_alloc(w);
+	if (!avc)
+		return -ENOMEM;
+	anon_vma = find_mergeable_anon_vma(vma);
+	if (!anon_vma) {
+		anon_vma = anon_vma_alloc(w);
+		if (!anon_vma) {
+			anon_vma_chain_free(w, avc);
+			return -ENOMEM;
+		}
+		anon_vma->num_children++;	/* a root is its own parent */
+	}
+	anon_vma_lock_write(anon_vma);
+	pthread_mutex_lock(&vma->vm_mm->page_table_lock);
+	vma->anon_vma = anon_vma;
+	anon_vma_chain_link(vma, avc, anon_vma);
+	anon_vma->num_active_vmas++;
+	pthread_mutex_unlock(&vma->vm_mm->page_table_lock);
+	anon_vma_unlock_write(anon_vma);
+	return 0;
+}
+
+static bool classic_vma_has_anon(const struct vm_area_struct *vma)
+{
+	return vma->anon_vma != NULL;
+}
+
+static void classic_unlink(struct vm_area_struct *vma);
+
+/*
+ * anon_vma_clone(): link @dst into every anon_vma @src is linked into. When
+ * @dst has no anon_vma yet (fork), reuse the first one, oldest first, that no
+ * VMA uses any more and that has at most one child: this is what keeps a
+ * process that forks forever from growing an endless chain.
+ */
+static int classic_clone(struct vm_area_struct *dst, struct vm_area_struct *src)
+{
+	struct world *w = vma_world(src);
+	struct anon_vma_chain *avc, *pavc;
+	struct anon_vma *root = NULL;
+
+	list_for_each_entry_reverse(pavc, &src->anon_vma_chain, same_vma) {
+		struct anon_vma *anon_vma = pavc->anon_vma;
+
+		avc = anon_vma_chain_alloc(w);
+		if (!avc) {
+			unlock_anon_vma_root(root);
+			dst->anon_vma = NULL;
+			classic_unlink(dst);
+			return -ENOMEM;
+		}
+		root = lock_anon_vma_root(root, anon_vma);
+		anon_vma_chain_link(dst, avc, anon_vma);
+		if (!dst->anon_vma && src->anon_vma &&
+		    anon_vma->num_children < 2 && anon_vma->num_active_vmas == 0)
+			dst->anon_vma = anon_vma;
+	}
+	if (dst->anon_vma)
+		dst->anon_vma->num_active_vmas++;
+	unlock_anon_vma_root(root);
+	return 0;
+}
+
+/* anon_vma_fork() */
+static int classic_fork(struct vm_area_struct *vma, struct vm_area_struct *pvma)
+{
+	struct world *w = vma_world(vma);
+	struct anon_vma *anon_vma;
+	struct anon_vma_chain *avc;
+	int err;
+
+	if (!pvma->anon_vma)
+		return 0;
+	vma->anon_vma = NULL;
+	err = classic_clone(vma, pvma);
+	if (err)
+		return err;
+	if (vma->anon_vma)
+		return 0;
+
+	anon_vma = anon_vma_alloc(w);
+	avc = anon_vma ? anon_vma_chain_alloc(w) : NULL;
+	if (!anon_vma || !avc) {
+		if (anon_vma)
+			put_anon_vma(anon_vma);
+		classic_unlink(vma);
+		return -ENOMEM;
+	}
+	anon_vma->num_active_vmas++;
+	anon_vma->root = pvma->anon_vma->root;
+	anon_vma->parent = pvma->anon_vma;
+	anon_vma->root->refcount++;
+	vma->anon_vma = anon_vma;
+	anon_vma_lock_write(anon_vma);
+	anon_vma_chain_link(vma, avc, anon_vma);
+	anon_vma->parent->num_children++;
+	anon_vma_unlock_write(anon_vma);
+	return 0;
+}
+
+/*
+ * unlink_anon_vmas(): take the VMA out of every tree. An anon_vma whose tree
+ * empties is dead: its parent loses a child, and its own reference goes once
+ * the root lock is dropped, since freeing may free the root as well.
+ */
+static void classic_unlink(struct vm_area_struct *vma)
+{
+	struct world *w = vma_world(vma);
+	struct anon_vma_chain *avc, *next;
+	struct anon_vma *root = NULL;
+
+	list_for_each_entry_safe(avc, next, &vma->anon_vma_chain, same_vma) {
+		struct anon_vma *anon_vma = avc->anon_vma;
+
+		root = lock_anon_vma_root(root, anon_vma);
+		anon_vma_interval_tree_remove(avc, &anon_vma->rb_root);
+		if (RB_EMPTY_ROOT(&anon_vma->rb_root)) {
+			anon_vma->parent->num_children--;
+			continue;
+		}
+		list_del(&avc->same_vma);
+		anon_vma_chain_free(w, avc);
+	}
+	if (vma->anon_vma) {
+		vma->anon_vma->num_active_vmas--;
+		vma->anon_vma = NULL;
+	}
+	unlock_anon_vma_root(root);
+
+	list_for_each_entry_safe(avc, next, &vma->anon_vma_chain, same_vma) {
+		put_anon_vma(avc->anon_vma);
+		list_del(&avc->same_vma);
+		anon_vma_chain_free(w, avc);
+	}
+}
+
+static bool vma_is_fork_child(const struct vm_area_struct *vma)
+{
+	return vma && vma->anon_vma && !list_is_singular(&vma->anon_vma_chain);
+}
+
+/*
+ * is_mergeable_anon_vma(). A fork child (more than one link) is kept apart:
+ * merging it would put more folios under the root lock for no gain.
+ */
+static bool classic_mergeable(struct vm_area_struct *tgt, struct vm_area_struct *src,
+			      const struct vm_area_struct *state)
+{
+	struct anon_vma *src_anon = state ? state->anon_vma : NULL;
+
+	if (!tgt->anon_vma && src_anon)
+		return !vma_is_fork_child(src) && !vma_is_fork_child(state);
+	if (tgt->anon_vma && !src_anon)
+		return !vma_is_fork_child(tgt);
+	return src_anon == tgt->anon_vma;
+}
+
+static bool classic_compatible(struct vm_area_struct *prev, struct vm_area_struct *next)
+{
+	return !prev->anon_vma || !next->anon_vma || prev->anon_vma == next->anon_vma;
+}
+
+/* dup_anon_vma(): an unfaulted survivor takes over what it absorbs. */
+static int classic_dup(struct vm_area_struct *dst, struct vm_area_struct *src)
+{
+	if (src->anon_vma && !dst->anon_vma) {
+		dst->anon_vma = src->anon_vma;
+		return classic_clone(dst, src);
+	}
+	return 0;
+}
+
+/* anon_vma_merge(): both sides share the anon_vma, the removed one unlinks. */
+static void classic_merge_remove(struct vm_area_struct *survivor, struct vm_area_struct *gone)
+{
+	if (gone->anon_vma)
+		classic_unlink(gone);
+}
+
+static void classic_pre_update(struct vm_area_struct *vma)
+{
+	struct anon_vma_chain *avc;
+
+	list_for_each_entry(avc, &vma->anon_vma_chain, same_vma)
+		anon_vma_interval_tree_remove(avc, &avc->anon_vma->rb_root);
+}
+
+static void classic_post_update(struct vm_area_struct *vma)
+{
+	struct anon_vma_chain *avc;
+
+	list_for_each_entry(avc, &vma->anon_vma_chain, same_vma)
+		anon_vma_interval_tree_insert(avc, &avc->anon_vma->rb_root);
+}
+
+/*
+ * __folio_set_anon(): a folio not exclusive to this VMA may be reached from
+ * any VMA of the family, so it points at the root.
+ */
+static void classic_folio_set_anon(struct folio *folio, struct vm_area_struct *vma,
+				   unsigned long address, bool exclusive)
+{
+	struct anon_vma *anon_vma = vma->anon_vma;
+
+	if (!exclusive)
+		anon_vma = anon_vma->root;
+	folio->mapping = (unsigned long)anon_vma | FOLIO_MAPPING_ANON;
+	folio->index = linear_page_index(vma, address);
+}
+
+/* folio_move_anon_rmap(): the folio is now this VMA's alone. */
+static void classic_folio_move(struct folio *folio, struct vm_area_struct *vma)
+{
+	folio->mapping = (unsigned long)vma->anon_vma | FOLIO_MAPPING_ANON;
+}
+
+/*
+ * vma_address(): where the page at @pgoff sits in @vma, or -EFAULT when the
+ * interval tree's answer does not cover it.
+ */
+static unsigned long vma_address(const struct vm_area_struct *vma, pgoff_t pgoff)
+{
+	unsigned long address;
+
+	if (pgoff < vma->vm_pgoff)
+		return -EFAULT;
+	address = vma->vm_start + ((pgoff - vma->vm_pgoff) << PAGE_SHIFT);
+	if (address < vma->vm_start || address >= vma->vm_end)
+		return -EFAULT;
+	return address;
+}
+
+/* rmap_walk_anon() */
+static int classic_walk(struct folio *folio, rmap_one_fn fn, void *arg)
+{
+	struct anon_vma *anon_vma = folio_anon_vma(folio);
+	struct anon_vma_chain *avc;
+	int ret = 0;
+
+	if (!anon_vma)
+		return -EINVAL;
+	pthread_rwlock_rdlock(&anon_vma->root->rwsem);
+	anon_vma_interval_tree_foreach(avc, &anon_vma->rb_root, folio->index, folio->index) {
+		unsigned long address = vma_address(avc->vma, folio->index);
+
+		if (address == (unsigned long)-EFAULT)
+			continue;
+		ret = fn(folio, avc->vma, address, arg);
+		if (ret)
+			break;
+	}
+	pthread_rwlock_unlock(&anon_vma->root->rwsem);
+	return ret;
+}
+
+/*
+ * folio_get_anon_vma(): the anon_vma may be freed and reused under us (the
+ * cache is type-stable, not the object), so take a reference only if it is
+ * still live and the folio still mapped, and check the folio again after.
+ */
+struct anon_vma *folio_get_anon_vma(struct folio *folio)
+{
+	struct anon_vma *anon_vma = NULL;
+
+	rcu_read_lock();
+	if (folio->mapcount > 0 && folio_anon_vma(folio)) {
+		anon_vma = folio_anon_vma(folio);
+		if (anon_vma->refcount > 0 && kmem_obj_live(anon_vma)) {
+			anon_vma->refcount++;
+			if (folio->mapcount <= 0) {
+				put_anon_vma(anon_vma);
+				anon_vma = NULL;
+			}
+		} else {
+			anon_vma = NULL;
+		}
+	}
+	rcu_read_unlock();
+	return anon_vma;
+}
+
+static void *classic_folio_get(struct folio *folio)
+{
+	return folio_get_anon_vma(folio);
+}
+
+static void classic_folio_put(void *cookie)
+{
+	put_anon_vma(cookie);
+}
+
+static long classic_count_anon_vma(struct world *w)
+{
+	return anon_vma_cachep(w)->live;
+}
+
+static long classic_count_avc(struct world *w)
+{
+	return anon_vma_chain_cachep(w)->live;
+}
+
+void classic_check(struct check_ctx *ctx);
+
+const struct anon_rmap_ops classic_anon_rmap_ops = {
+	.name = "classic",
+	.prepare = classic_prepare,
+	.vma_has_anon = classic_vma_has_anon,
+	.clone = classic_clone,
+	.fork = classic_fork,
+	.unlink = classic_unlink,
+	.mergeable = classic_mergeable,
+	.compatible = classic_compatible,
+	.dup = classic_dup,
+	.merge_remove = classic_merge_remove,
+	.pre_update = classic_pre_update,
+	.post_update = classic_post_update,
+	.folio_set_anon = classic_folio_set_anon,
+	.folio_move = classic_folio_move,
+	.walk = classic_walk,
+	.folio_get = classic_folio_get,
+	.folio_put = classic_folio_put,
+	.check = classic_check,
+	.count_anon_vma = classic_count_anon_vma,
+	.count_avc = classic_count_avc,
+};

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Classic anon_vma internals shared by rmap.c and its checker. */
+#ifndef ANONRMAP_RMAP_H
+#define ANONRMAP_RMAP_H
+
+#include "mm/mm_types.h"
+
+static inline struct anon_vma *folio_anon_vma(const struct folio *folio)
+{
+	if ((folio->mapping & FOLIO_MAPPING_FLAGS) != FOLIO_MAPPING_ANON)
+		return NULL;
+	return (struct anon_vma *)(folio->mapping - FOLIO_MAPPING_ANON);
+}
+
+void anon_vma_ctor(void *obj);
+struct anon_vma *folio_get_anon_vma(struct folio *folio);
+void put_anon_vma(struct anon_vma *anon_vma);
+struct anon_vma *find_mergeable_anon_vma(struct vm_area_struct *vma);
+
+#endif

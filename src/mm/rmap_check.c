@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Classic anon_vma invariants, recomputed from scratch rather than trusted:
+ * each chain link present on both sides, one root per family, the counters
+ * (num_children, num_active_vmas, refcount) equal to what the structure
+ * implies, every interval tree well formed, and no object alive that nothing
+ * can reach. These are the properties the 2010-2022 anon_vma bugs broke.
+ */
+#include <stdlib.h>
+
+#include "mm/check.h"
+#include "mm/internal.h"
+#include "mm/interval_tree.h"
+#include "mm/rmap.h"
+
+struct av_set {
+	struct anon_vma **av;
+	long *active, *children, *refs;
+	size_t nr, cap;
+};
+
+static long av_index(struct av_set *s, struct anon_vma *av)
+{
+	for (size_t i = 0; i < s->nr; i++)
+		if (s->av[i] == av)
+			return (long)i;
+	return -1;
+}
+
+static long av_add(struct av_set *s, struct anon_vma *av)
+{
+	long i = av_index(s, av);
+
+	if (i >= 0)
+		return i;
+	if (s->nr == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 32;
+
+		s->av = realloc(s->av, cap * sizeof(*s->av));
+		s->active = realloc(s->active, cap * sizeof(long));
+		s->children = realloc(s->children, cap * sizeof(long));
+		s->refs = realloc(s->refs, cap * sizeof(long));
+		if (!s->av || !s->active || !s->children || !s->refs)
+			abort();
+		s->cap = cap;
+	}
+	s->av[s->nr] = av;
+	s->active[s->nr] = s->children[s->nr] = s->refs[s->nr] = 0;
+	return (long)s->nr++;
+}
+
+static bool avc_in_tree(struct anon_vma_chain *avc)
+{
+	struct anon_vma_chain *it;
+
+	anon_vma_interval_tree_foreach(it, &avc->anon_vma->rb_root,
+				       avc_start_pgoff(avc), avc_last_pgoff(avc))
+		if (it == avc)
+			return true;
+	return false;
+}
+
+static void check_vma_chain(struct check_ctx *ctx, struct av_set *s,
+			    struct vm_area_struct *vma, long *nr_avc)
+{
+	struct anon_vma_chain *avc;
+	struct anon_vma *root = NULL;
+	bool own_found = false;
+	unsigned int id = vma->vm_mm->id;
+
+	list_for_each_entry(avc, &vma->anon_vma_chain, same_vma) {
+		(*nr_avc)++;
+		if (!kmem_obj_live(avc) || !kmem_obj_live(avc->anon_vma)) {
+			check_report(ctx, "mm %u VMA %lx-%lx: chain holds a freed %s", id,
+				     vma->vm_start, vma->vm_end,
+				     kmem_obj_live(avc) ? "anon_vma" : "anon_vma_chain");
+			continue;
+		}
+		if (avc->vma != vma)
+			check_report(ctx, "mm %u VMA %lx-%lx: chain link points at another VMA",
+				     id, vma->vm_start, vma->vm_end);
+		if (!avc_in_tree(avc))
+			check_report(ctx, "mm %u VMA %lx-%lx: link missing from its anon_vma's tree",
+				     id, vma->vm_start, vma->vm_end);
+		if (root && avc->anon_vma->root != root)
+			check_report(ctx, "mm %u VMA %lx-%lx: chain spans two anon_vma families",
+				     id, vma->vm_start, vma->vm_end);
+		root = avc->anon_vma->root;
+		if (avc->anon_vma == vma->anon_vma)
+			own_found = true;
+		av_add(s, avc->anon_vma);
+	}
+	if (vma->anon_vma && !own_found)
+		check_report(ctx, "mm %u VMA %lx-%lx: its anon_vma is not on its chain",
+			     id, vma->vm_start, vma->vm_end);
+	if (!vma->anon_vma && !list_empty(&vma->anon_vma_chain))
+		check_report(ctx, "mm %u VMA %lx-%lx: chain without an anon_vma",
+			     id, vma->vm_start, vma->vm_end);
+	if (vma->anon_vma && kmem_obj_live(vma->anon_vma))
+		s->active[av_add(s, vma->anon_vma)]++;
+}
+
+static void check_anon_vma(struct check_ctx *ctx, struct av_set *s, size_t i)
+{
+	struct anon_vma *av = s->av[i];
+	struct rb_node *n;
+	char err[128];
+	int depth = 0;
+
+	if (anon_vma_interval_tree_check(&av->rb_root, err, sizeof(err)))
+		check_report(ctx, "anon_vma %p: interval tree: %s", (void *)av, err);
+	for (n = rb_first(&av->rb_root); n; n = rb_next(n)) {
+		struct anon_vma_chain *avc = rb_entry(n, struct anon_vma_chain, rb);
+
+		if (!kmem_obj_live(avc) || avc->anon_vma != av)
+			check_report(ctx, "anon_vma %p: tree holds a foreign or freed link", (void *)av);
+		else if (!kmem_obj_live(avc->vma) || avc->vma->detached)
+			check_report(ctx, "anon_vma %p: tree holds a VMA that is gone", (void *)av);
+	}
+	if (av->root->root != av->root)
+		check_report(ctx, "anon_vma %p: its root is not a root", (void *)av);
+	for (struct anon_vma *p = av; p != av->root; p = p->parent) {
+		if (++depth > 100000 || !kmem_obj_live(p->parent)) {
+			check_report(ctx, "anon_vma %p: parent chain does not reach its root", (void *)av);
+			break;
+		}
+	}
+}
+
+/* Counters as the structure implies them; compare with the stored ones. */
+static void check_counters(struct check_ctx *ctx, struct av_set *s)
+{
+	for (size_t i = 0; i < s->nr; i++) {
+		struct anon_vma *av = s->av[i];
+		bool alive = !RB_EMPTY_ROOT(&av->rb_root);
+
+		if (alive)
+			s->children[av_add(s, av->parent)]++;
+		if (alive)
+			s->refs[i]++;
+		if (av->root != av)
+			s->refs[av_add(s, av->root)]++;
+	}
+	for (size_t i = 0; i < s->nr; i++) {
+		struct anon_vma *av = s->av[i];
+
+		if ((long)av->num_active_vmas != s->active[i])
+			check_report(ctx, "anon_vma %p: num_active_vmas %lu, %ld VMAs use it",
+				     (void *)av, av->num_active_vmas, s->active[i]);
+		if ((long)av->num_children != s->children[i])
+			check_report(ctx, "anon_vma %p: num_children %lu, recomputed %ld",
+				     (void *)av, av->num_children, s->children[i]);
+		if (av->refcount != s->refs[i])
+			check_report(ctx, "anon_vma %p: refcount %ld, recomputed %ld",
+				     (void *)av, av->refcount, s->refs[i]);
+	}
+}
+
+void classic_check(struct check_ctx *ctx);
+void classic_check(struct check_ctx *ctx)
+{
+	struct world *w = ctx->world;
+	struct av_set s = { 0 };
+	struct mm_struct *mm;
+	struct folio *folio;
+	long nr_avc = 0, nr_vma = 0;
+	size_t reachable;
+
+	list_for_each_entry(mm, &w->mms, mmlist) {
+		if (mm->exited)
+			continue;
+		for (struct vm_area_struct *vma = vma_first(mm); vma; vma = vma_next(vma)) {
+			nr_vma++;
+			check_vma_chain(ctx, &s, vma, &nr_avc);
+		}
+	}
+	/* roots pinned only by their children are reachable through them */
+	for (size_t i = 0; i < s.nr; i++)
+		if (kmem_obj_live(s.av[i]->root))
+			av_add(&s, s.av[i]->root);
+	reachable = s.nr;
+	for (size_t i = 0; i < reachable; i++)
+		check_anon_vma(ctx, &s, i);
+	check_counters(ctx, &s);
+
+	list_for_each_entry(folio, &w->folios, lru) {
+		struct anon_vma *av = folio_anon_vma(folio);
+
+		if (folio->kind == FOLIO_ANON && folio->mapcount > 0 && !kmem_obj_live(av))
+			check_report(ctx, "folio #%lu: mapping points at a freed anon_vma",
+				     folio->serial);
+	}
+	if (anon_vma_cachep(w)->live != (long)reachable)
+		check_report(ctx, "anon_vma leak: %ld live, %zu reachable",
+			     anon_vma_cachep(w)->live, reachable);
+	if (anon_vma_chain_cachep(w)->live != nr_avc)
+		check_report(ctx, "anon_vma_chain leak: %ld live, %ld on chains",
+			     anon_vma_chain_cachep(w)->live, nr_avc);
+	if (vm_area_cachep(w)->live != nr_vma)
+		check_report(ctx, "vm_area_struct leak: %ld live, %ld in address spaces",
+			     vm_area_cachep(w)->live, nr_vma);
+	free(s.av);
+	free(s.active);
+	free(s.children);
+	free(s.refs);
+}

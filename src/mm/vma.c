@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The VMAs of an address space (mm/vma.c, mm/mmap.c): the address-ordered
+ * tree, split, and munmap. Merging lives in vma_merge.c.
+ *
+ * The kernel keeps VMAs in a maple tree; a red-black tree keyed by vm_start
+ * gives the same ordered lookups, which is all the anon rmap depends on.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mm/internal.h"
+
+struct vm_area_struct *vm_area_alloc(struct mm_struct *mm)
+{
+	struct vm_area_struct *vma = kmem_cache_alloc(vm_area_cachep(mm->world));
+
+	if (!vma)
+		return NULL;
+	vma->vm_mm = mm;
+	INIT_LIST_HEAD(&vma->anon_vma_chain);
+	RB_CLEAR_NODE(&vma->vm_rb);
+	return vma;
+}
+
+/* Copies anon_vma and rmap_state as vm_area_dup() does: the caller fixes them. */
+struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig)
+{
+	struct vm_area_struct *vma = vm_area_alloc(orig->vm_mm);
+
+	if (!vma)
+		return NULL;
+	vma->vm_start = orig->vm_start;
+	vma->vm_end = orig->vm_end;
+	vma->vm_pgoff = orig->vm_pgoff;
+	vma->vm_flags = orig->vm_flags;
+	vma->vm_file = orig->vm_file;
+	vma->anon_vma = orig->anon_vma;
+	vma->rmap_state = orig->rmap_state;
+	return vma;
+}
+
+void vm_area_free(struct vm_area_struct *vma)
+{
+	kmem_cache_free(vm_area_cachep(vma->vm_mm->world), vma);
+}
+
+static struct vm_area_struct *rb_vma(struct rb_node *n)
+{
+	return n ? rb_entry(n, struct vm_area_struct, vm_rb) : NULL;
+}
+
+/* The first VMA with vm_end > addr, as the kernel's find_vma(). */
+struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr)
+{
+	struct rb_node *n = mm->mm_rb.rb_node;
+	struct vm_area_struct *best = NULL;
+
+	while (n) {
+		struct vm_area_struct *vma = rb_vma(n);
+
+		if (vma->vm_end > addr) {
+			best = vma;
+			if (vma->vm_start <= addr)
+				break;
+			n = n->rb_left;
+		} else {
+			n = n->rb_right;
+		}
+	}
+	return best;
+}
+
+struct vm_area_struct *vma_lookup(struct mm_struct *mm, unsigned long addr)
+{
+	struct vm_area_struct *vma = find_vma(mm, addr);
+
+	return vma && vma->vm_start <= addr ? vma : NULL;
+}
+
+struct vm_area_struct *find_vma_intersection(struct mm_struct *mm,
+					     unsigned long start, unsigned long end)
+{
+	struct vm_area_struct *vma = find_vma(mm, start);
+
+	return vma && vma->vm_start < end ? vma : NULL;
+}
+
+struct vm_area_struct *vma_prev(struct vm_area_struct *vma)
+{
+	return rb_vma(rb_prev(&vma->vm_rb));
+}
+
+struct vm_area_struct *vma_next(struct vm_area_struct *vma)
+{
+	return rb_vma(rb_next(&vma->vm_rb));
+}
+
+struct vm_area_struct *vma_first(struct mm_struct *mm)
+{
+	return rb_vma(rb_first(&mm->mm_rb));
+}
+
+struct vm_area_struct *vma_last(struct mm_struct *mm)
+{
+	return rb_vma(rb_last(&mm->mm_rb));
+}
+
+void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	struct rb_node **link = &mm->mm_rb.rb_node, *parent = NULL;
+
+	while (*link) {
+		parent = *link;
+		if (vma->vm_start < rb_vma(parent)->vm_start)
+			link = &parent->rb_left;
+		else
+			link = &parent->rb_right;
+	}
+	rb_link_node(&vma->vm_rb, parent, link);
+	rb_insert_color(&vma->vm_rb, &mm->mm_rb);
+	mm->map_count++;
+	vma->detached = false;
+}
+
+void vma_unlink_tree(struct vm_area_struct *vma)
+{
+	rb_erase(&vma->vm_rb, &vma->vm_mm->mm_rb);
+	RB_CLEAR_NODE(&vma->vm_rb);
+	vma->vm_mm->map_count--;
+	vma->detached = true;
+}
+
+/*
+ * Changing the range moves the VMA's keys in every interval tree it sits in;
+ * the rmap design takes them out and puts them back around the change.
+ */
+void vma_set_range(struct vm_area_struct *vma, unsigned long start,
+		   unsigned long end, pgoff_t pgoff)
+{
+	vma->vm_start = start;
+	vma->vm_end = end;
+	vma->vm_pgoff = pgoff;
+}
+
+/*
+ * __split_vma(): the new VMA takes [vm_start, addr) when @new_below, else
+ * [addr, vm_end); @vma keeps the rest. Nothing changes if the clone of the
+ * anon rmap state fails.
+ */
+int split_vma(struct vm_area_struct *vma, unsigned long addr, bool new_below,
+	      struct vm_area_struct **newp)
+{
+	const struct anon_rmap_ops *rmap = vma->vm_mm->world->rmap;
+	struct vm_area_struct *new;
+	int err;
+
+	new = vm_area_dup(vma);
+	if (!new)
+		return -ENOMEM;
+	if (new_below) {
+		new->vm_end = addr;
+	} else {
+		new->vm_start = addr;
+		new->vm_pgoff += (addr - vma->vm_start) >> PAGE_SHIFT;
+	}
+	err = rmap->clone(new, vma);
+	if (err) {
+		vm_area_free(new);
+		return err;
+	}
+	rmap->pre_update(vma);
+	if (new_below)
+		vma_set_range(vma, addr, vma->vm_end,
+			      vma->vm_pgoff + ((addr - new->vm_start) >> PAGE_SHIFT));
+	else
+		vma_set_range(vma, vma->vm_start, addr, vma->vm_pgoff);
+	rmap->post_update(vma);
+	vma_link(vma->vm_mm, new);
+	if (newp)
+		*newp = new;
+	return 0;
+}
+
+/* Tear down a VMA already out of the tree: pages, rmap state, object. */
+void remove_vma(struct vm_area_struct *vma)
+{
+	zap_page_range(vma, vma->vm_start, vma->vm_end);
+	vma->vm_mm->world->rmap->unlink(vma);
+	vm_area_free(vma);
+}
+
+/*
+ * do_vmi_munmap(): split the VMAs straddling the ends, then detach and tear
+ * down everything inside. A range with nothing mapped succeeds.
+ */
+int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
+{
+	unsigned long end;
+	struct vm_area_struct *vma, *next, **detach = NULL;
+	size_t nr = 0, cap = 0;
+	int err;
+
+	if (!PAGE_ALIGNED(start) || start > TASK_SIZE || len > TASK_SIZE - start)
+		return -EINVAL;
+	end = start + ((len + PAGE_SIZE - 1) & PAGE_MASK);
+	if (end == start)
+		return -EINVAL;
+	vma = find_vma_intersection(mm, start, end);
+	if (!vma)
+		return 0;
+	if (start > vma->vm_start) {
+		err = split_vma(vma, start, true, NULL);
+		if (err)
+			return err;
+	}
+	for (; vma && vma->vm_start < end; vma = next) {
+		if (vma->vm_end > end) {
+			err = split_vma(vma, end, false, NULL);
+			if (err) {
+				free(detach);
+				return err;
+			}
+		}
+		next = vma_next(vma);
+		if (nr == cap) {
+			struct vm_area_struct **d;
+
+			cap = cap ? 2 * cap : 8;
+			d = realloc(detach, cap * sizeof(*d));
+			if (!d) {
+				free(detach);
+				return -ENOMEM;
+			}
+			detach = d;
+		}
+		detach[nr++] = vma;
+	}
+	for (size_t i = 0; i < nr; i++)
+		vma_unlink_tree(detach[i]);
+	for (size_t i = 0; i < nr; i++)
+		remove_vma(detach[i]);
+	free(detach);
+	return 0;
+}

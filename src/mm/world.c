@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <stdlib.h>
+
+#include "mm/internal.h"
+#include "mm/rmap.h"
+
+struct world *world_create(const struct anon_rmap_ops *rmap, bool zero_page,
+			   const size_t kernel_sizes[NR_WORLD_CACHES])
+{
+	struct world *w = calloc(1, sizeof(*w));
+
+	if (!w)
+		return NULL;
+	w->rmap = rmap;
+	w->zero_page = zero_page;
+	w->fault_around_pages = 16;
+	INIT_LIST_HEAD(&w->mms);
+	INIT_LIST_HEAD(&w->folios);
+	kmem_cache_init(vm_area_cachep(w), "vm_area_struct", sizeof(struct vm_area_struct),
+			kernel_sizes[CACHE_VMA], NULL);
+	kmem_cache_init(anon_vma_cachep(w), "anon_vma", sizeof(struct anon_vma),
+			kernel_sizes[CACHE_ANON_VMA], anon_vma_ctor);
+	kmem_cache_init(anon_vma_chain_cachep(w), "anon_vma_chain",
+			sizeof(struct anon_vma_chain), kernel_sizes[CACHE_AVC], NULL);
+	kmem_cache_init(folio_cachep(w), "folio", sizeof(struct folio),
+			kernel_sizes[CACHE_FOLIO], NULL);
+	w->zero_folio = folio_alloc_zero(w);
+	if (!w->zero_folio) {
+		world_destroy(w);
+		return NULL;
+	}
+	return w;
+}
+
+void world_destroy(struct world *w)
+{
+	struct mm_struct *mm, *next;
+
+	list_for_each_entry_safe(mm, next, &w->mms, mmlist) {
+		if (!mm->exited)
+			exit_mmap(mm);
+		mm_free(mm);
+	}
+	for (unsigned int i = 0; i < w->nr_files; i++)
+		file_destroy(w->files[i]);
+	free(w->files);
+	for (int i = 0; i < NR_WORLD_CACHES; i++)
+		kmem_cache_destroy(&w->caches[i]);
+	free(w);
+}

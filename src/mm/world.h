@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A world is one simulated machine: its configuration, its slab caches, its
+ * address spaces, its page cache and its rmap design. Worlds share nothing,
+ * so a test program may run several side by side.
+ */
+#ifndef ANONRMAP_WORLD_H
+#define ANONRMAP_WORLD_H
+
+#include <stdbool.h>
+
+#include "lib/list.h"
+#include "lib/slab.h"
+#include "mm/anon_rmap.h"
+#include "mm/mm_types.h"
+
+enum world_cache {
+	CACHE_VMA,
+	CACHE_ANON_VMA,
+	CACHE_AVC,
+	CACHE_FOLIO,
+	NR_WORLD_CACHES,
+};
+
+struct world {
+	const struct anon_rmap_ops *rmap;
+	bool zero_page;			/* read faults map the shared zero page */
+	unsigned long fault_around_pages;	/* 16: 64 KiB, as on our machines */
+	struct kmem_cache caches[NR_WORLD_CACHES];
+	struct list_head mms;		/* every mm ever created, creation order */
+	unsigned int nr_mms;
+	struct list_head folios;	/* every live folio */
+	unsigned long folio_serial;
+	struct folio *zero_folio;
+	struct file **files;
+	unsigned int nr_files;
+};
+
+#define vm_area_cachep(w) (&(w)->caches[CACHE_VMA])
+#define anon_vma_cachep(w) (&(w)->caches[CACHE_ANON_VMA])
+#define anon_vma_chain_cachep(w) (&(w)->caches[CACHE_AVC])
+#define folio_cachep(w) (&(w)->caches[CACHE_FOLIO])
+
+struct world *world_create(const struct anon_rmap_ops *rmap, bool zero_page,
+			   const size_t kernel_sizes[NR_WORLD_CACHES]);
+void world_destroy(struct world *w);
+
+#endif

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Replay: drive a world with a parsed scenario through the public API, the
+ * same calls a test program makes, and print the observation blocks.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <anonrmap/anonrmap.h>
+
+#include "mm/world.h"
+#include "scenario/observe_sim.h"
+#include "scenario/replay.h"
+
+struct replay {
+	const struct scenario *scn;
+	struct anonrmap_world *world;
+	struct anonrmap_mm **procs;	/* by scenario process index */
+	struct anonrmap_file **files;
+	struct obs_fail *fails;
+	size_t nr_fails, cap_fails;
+	FILE *diag;
+	unsigned int line;		/* of the operation just run, for reports */
+	int violations;
+};
+
+static const char *proc_name(unsigned int id, void *arg)
+{
+	struct replay *r = arg;
+
+	/* worlds number address spaces in creation order, as the parser does */
+	return id < (unsigned int)r->scn->nr_procs ? r->scn->procs[id] : "?";
+}
+
+static int note_fail(struct replay *r, unsigned int line, int err)
+{
+	if (r->nr_fails == r->cap_fails) {
+		size_t cap = r->cap_fails ? 2 * r->cap_fails : 8;
+		struct obs_fail *f = realloc(r->fails, cap * sizeof(*f));
+
+		if (!f)
+			return -ENOMEM;
+		r->fails = f;
+		r->cap_fails = cap;
+	}
+	r->fails[r->nr_fails++] = (struct obs_fail){ line, -err };
+	return 0;
+}
+
+static int observe(struct replay *r, const char *label, FILE *out)
+{
+	struct obs_block b;
+
+	if (sim_observe((struct world *)r->world, label, proc_name, r, &b))
+		return -ENOMEM;
+	b.fails = r->fails;
+	b.nr_fails = r->nr_fails;
+	obs_print(out, &b);
+	b.fails = NULL;
+	b.nr_fails = 0;
+	obs_block_release(&b);
+	r->nr_fails = 0;
+	return 0;
+}
+
+static const enum anonrmap_advice advice_map[] = {
+	[SCN_MADV_DONTNEED] = ANONRMAP_MADV_DONTNEED,
+	[SCN_MADV_DONTFORK] = ANONRMAP_MADV_DONTFORK,
+	[SCN_MADV_DOFORK] = ANONRMAP_MADV_DOFORK,
+	[SCN_MADV_WIPEONFORK] = ANONRMAP_MADV_WIPEONFORK,
+	[SCN_MADV_KEEPONFORK] = ANONRMAP_MADV_KEEPONFORK,
+	[SCN_MADV_HUGEPAGE] = ANONRMAP_MADV_HUGEPAGE,
+	[SCN_MADV_NOHUGEPAGE] = ANONRMAP_MADV_NOHUGEPAGE,
+};
+
+/* Returns the operation's result: 0 or a negative errno the kernel would give. */
+static int run_op(struct replay *r, const struct scn_op *op, FILE *out, int *fatal)
+{
+	struct anonrmap_mm *mm = op->proc >= 0 ? r->procs[op->proc] : NULL;
+
+	switch (op->op) {
+	case SCN_FILE:
+		return anonrmap_file_create(r->world, op->len, &r->files[op->file]);
+	case SCN_MMAP:
+		return anonrmap_mmap(mm, op->addr, op->len, op->prot,
+				     op->file >= 0 ? r->files[op->file] : NULL, op->off);
+	case SCN_MUNMAP:
+		return anonrmap_munmap(mm, op->addr, op->len);
+	case SCN_MPROTECT:
+		return anonrmap_mprotect(mm, op->addr, op->len, op->prot);
+	case SCN_MREMAP:
+		return anonrmap_mremap(mm, op->addr, op->len, op->new_len,
+				       op->fixed ? ANONRMAP_MREMAP_MAYMOVE | ANONRMAP_MREMAP_FIXED : 0,
+				       op->new_addr);
+	case SCN_MADVISE:
+		return anonrmap_madvise(mm, op->addr, op->len, advice_map[op->advice]);
+	case SCN_TOUCH:
+		return anonrmap_touch(mm, op->addr, op->len, op->write);
+	case SCN_FORK:
+		return anonrmap_fork(mm, &r->procs[op->child]);
+	case SCN_EXIT:
+		return anonrmap_exit(mm);
+	case SCN_MIGRATE:
+		return anonrmap_migrate(mm, op->addr, op->len);
+	case SCN_OBSERVE:
+		*fatal = observe(r, op->label, out);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static void report_violation(const char *msg, void *arg)
+{
+	struct replay *r = arg;
+
+	fprintf(r->diag, "%s:%u: invariant violated: %s\n", r->scn->path, r->line, msg);
+}
+
+int scenario_replay(const struct scenario *scn, const struct replay_opts *opts, FILE *out)
+{
+	struct anonrmap_config cfg;
+	struct replay r = { .scn = scn, .diag = opts->diag ? opts->diag : stderr };
+	int err, fatal = 0;
+
+	anonrmap_config_init(&cfg);
+	cfg.mode = opts->mode ? opts->mode : "classic";
+	cfg.zero_page = opts->zero_page;
+	r.procs = calloc(scn->nr_procs ? scn->nr_procs : 1, sizeof(*r.procs));
+	r.files = calloc(scn->nr_files ? scn->nr_files : 1, sizeof(*r.files));
+	if (!r.procs || !r.files) {
+		err = -ENOMEM;
+		goto out;
+	}
+	err = anonrmap_world_create(&cfg, &r.world, &r.procs[0]);
+	if (err)
+		goto out;
+	for (size_t i = 0; i < scn->nr_ops && !fatal; i++) {
+		const struct scn_op *op = &scn->ops[i];
+
+		err = run_op(&r, op, out, &fatal);
+		if (err && op->op == SCN_FILE) {
+			fatal = err;
+			break;
+		}
+		if (err && note_fail(&r, op->line, err)) {
+			fatal = -ENOMEM;
+			break;
+		}
+		if (opts->check) {
+			r.line = op->line;
+			r.violations += anonrmap_check(r.world, report_violation, &r);
+		}
+	}
+	if (!fatal && !scn->has_observe)
+		fatal = observe(&r, "end", out);
+	err = fatal ? fatal : r.violations;
+out:
+	anonrmap_world_destroy(r.world);
+	free(r.procs);
+	free(r.files);
+	free(r.fails);
+	return err;
+}
