@@ -13,6 +13,8 @@ struct command {
 
 int cmd_replay(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+int cmd_gen(int argc, char **argv);
+int cmd_fuzz(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
 #endif

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * anonrmap gen: print the random scenario for a seed.
+ * anonrmap fuzz: generate and replay many seeds with the checker on, and
+ * name every seed that breaks an invariant, so it can be replayed alone.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/commands.h"
+#include "mm/anon_rmap.h"
+#include "scenario/gen.h"
+#include "scenario/replay.h"
+
+static int parse_uint(const char *cmd, const char *opt, const char *s, unsigned long long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoull(s, &end, 0);
+	if (errno || !*s || *end || s[0] == '-') {
+		fprintf(stderr, "anonrmap %s: %s needs a non-negative number, not '%s'\n", cmd, opt, s);
+		return -1;
+	}
+	return 0;
+}
+
+/* Options both subcommands share; returns 1 if @argv[*i] was one of them. */
+static int gen_option(const char *cmd, int argc, char **argv, int *i, struct gen_opts *o,
+		      int *bad)
+{
+	static const char *const names[] = { "--ops", "--procs", "--pages" };
+	unsigned long long v;
+
+	if (!strcmp(argv[*i], "--migrate")) {
+		o->migrate = true;
+		return 1;
+	}
+	for (int k = 0; k < 3; k++) {
+		if (strcmp(argv[*i], names[k]))
+			continue;
+		if (*i + 1 >= argc || parse_uint(cmd, names[k], argv[*i + 1], &v) ||
+		    v == 0 || v > 100000 || (k == 1 && v > 64)) {
+			if (*i + 1 < argc && v == 0)
+				fprintf(stderr, "anonrmap %s: %s out of range\n", cmd, names[k]);
+			*bad = 1;
+			return 1;
+		}
+		(*i)++;
+		if (k == 0)
+			o->ops = v;
+		else if (k == 1)
+			o->max_procs = v;
+		else
+			o->pages = v;
+		return 1;
+	}
+	return 0;
+}
+
+int cmd_gen(int argc, char **argv)
+{
+	struct gen_opts o;
+	unsigned long long seed = 0;
+	bool have_seed = false;
+	int bad = 0;
+
+	gen_opts_default(&o);
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			printf("usage: anonrmap gen [--ops N] [--procs N] [--pages N] [--migrate] SEED\n\n"
+			       "Print the random scenario for SEED (the same seed always gives the\n"
+			       "same file). Defaults: --ops 60 --procs 5 --pages 128; --migrate adds\n"
+			       "migrate lines, which the kernel runner refuses.\n");
+			return 0;
+		}
+		if (gen_option("gen", argc, argv, &i, &o, &bad)) {
+			if (bad)
+				return 2;
+		} else if (!have_seed && !parse_uint("gen", "SEED", argv[i], &seed)) {
+			have_seed = true;
+		} else {
+			fprintf(stderr, "anonrmap gen: unexpected argument '%s'\n", argv[i]);
+			return 2;
+		}
+	}
+	if (!have_seed) {
+		fprintf(stderr, "usage: anonrmap gen [--ops N] [--procs N] [--pages N] [--migrate] SEED\n");
+		return 2;
+	}
+	scenario_generate(seed, &o, stdout);
+	return 0;
+}
+
+static int fuzz_one(unsigned long long seed, const struct gen_opts *o, const char *mode,
+		    bool verbose)
+{
+	char *text = NULL, name[64], err[512];
+	size_t len = 0;
+	struct scenario scn;
+	FILE *f = open_memstream(&text, &len), *sink, *diag;
+	int ret;
+
+	if (!f)
+		return -ENOMEM;
+	scenario_generate(seed, o, f);
+	fclose(f);
+	snprintf(name, sizeof(name), "seed-%llu", seed);
+	if (scenario_parse_buffer(name, text, len, &scn, err, sizeof(err))) {
+		fprintf(stderr, "anonrmap fuzz: generator wrote an invalid file: %s\n", err);
+		free(text);
+		return -EINVAL;
+	}
+	sink = fopen("/dev/null", "w");
+	diag = verbose ? stderr : sink;
+	ret = scenario_replay(&scn, &(struct replay_opts){ .mode = mode, .zero_page = seed & 1,
+							    .check = true, .diag = diag }, sink);
+	fclose(sink);
+	scenario_free(&scn);
+	free(text);
+	return ret;
+}
+
+int cmd_fuzz(int argc, char **argv)
+{
+	unsigned long long start = 1, count = 1000, v;
+	const char *mode = "classic";
+	bool verbose = false;
+	struct gen_opts o;
+	unsigned long long failed = 0;
+	time_t last = time(NULL);
+	int bad = 0;
+
+	gen_opts_default(&o);
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			printf("usage: anonrmap fuzz [--mode MODE] [--start SEED] [--seeds N] [--verbose]\n"
+			       "                    [--ops N] [--procs N] [--pages N] [--migrate]\n\n"
+			       "Replay the generated scenarios of N seeds (default 1000, from 1) with\n"
+			       "the invariant checker after every operation, odd seeds with the zero\n"
+			       "page on. Prints each failing seed (replay it with 'anonrmap gen SEED |\n"
+			       "anonrmap replay --check /dev/stdin') and ends with 'N passed, M failed'.\n"
+			       "Modes: %s.\n", anon_rmap_names());
+			return 0;
+		}
+		if (gen_option("fuzz", argc, argv, &i, &o, &bad)) {
+			if (bad)
+				return 2;
+		} else if (!strcmp(argv[i], "--verbose")) {
+			verbose = true;
+		} else if ((!strcmp(argv[i], "--start") || !strcmp(argv[i], "--seeds") ||
+			    !strcmp(argv[i], "--mode")) && i + 1 < argc) {
+			if (!strcmp(argv[i], "--mode")) {
+				mode = argv[++i];
+				if (!anon_rmap_lookup(mode)) {
+					fprintf(stderr, "anonrmap fuzz: unknown mode '%s' (known: %s)\n",
+						mode, anon_rmap_names());
+					return 2;
+				}
+			} else if (parse_uint("fuzz", argv[i], argv[i + 1], &v)) {
+				return 2;
+			} else {
+				*(!strcmp(argv[i], "--start") ? &start : &count) = v;
+				i++;
+			}
+		} else {
+			fprintf(stderr, "anonrmap fuzz: unexpected argument '%s'\n", argv[i]);
+			return 2;
+		}
+	}
+	for (unsigned long long s = start; s < start + count; s++) {
+		int ret = fuzz_one(s, &o, mode, verbose);
+
+		if (ret) {
+			failed++;
+			printf("seed %llu: %s\n", s, ret < 0 ? strerror(-ret) : "invariant violated");
+		}
+		if (isatty(STDERR_FILENO) && time(NULL) != last) {
+			last = time(NULL);
+			fprintf(stderr, "\r%llu/%llu seeds, %llu failed", s - start + 1, count, failed);
+		}
+	}
+	if (isatty(STDERR_FILENO))
+		fprintf(stderr, "\n");
+	printf("%llu passed, %llu failed\n", count - failed, failed);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The generator keeps every operation inside a small part of the window so
+ * that VMAs keep meeting their neighbours: merges, splits, neighbour reuse
+ * and moves next to faulted memory are where rmap designs go wrong, and a
+ * sparse address space would almost never exercise them.
+ */
+#include <string.h>
+
+#include "scenario/gen.h"
+#include "scenario/scenario.h"
+
+#define GEN_BASE SCN_WINDOW_START
+
+struct gen {
+	uint64_t state;
+	const struct gen_opts *o;
+	FILE *out;
+	char live[64][16];
+	unsigned int nr_live, next_name;
+	bool file_declared;
+};
+
+/* splitmix64: tiny, seedable, and good enough to spread operations */
+static uint64_t next_rand(struct gen *g)
+{
+	uint64_t z = (g->state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static unsigned int pick(struct gen *g, unsigned int n)
+{
+	return (unsigned int)(next_rand(g) % n);
+}
+
+static const char *any_proc(struct gen *g)
+{
+	return g->live[pick(g, g->nr_live)];
+}
+
+static uint64_t any_addr(struct gen *g)
+{
+	return GEN_BASE + (uint64_t)pick(g, g->o->pages) * 4096;
+}
+
+static unsigned int any_len(struct gen *g)
+{
+	/* mostly small, sometimes spanning several VMAs */
+	return 1 + (pick(g, 4) ? pick(g, 8) : pick(g, 32));
+}
+
+static const char *any_prot(struct gen *g)
+{
+	static const char *const prots[] = { "rw-", "rw-", "rw-", "r--", "---", "rwx" };
+
+	return prots[pick(g, sizeof(prots) / sizeof(prots[0]))];
+}
+
+static void gen_mmap(struct gen *g)
+{
+	uint64_t addr = any_addr(g);
+	unsigned int len = any_len(g);
+
+	if (g->file_declared && !pick(g, 4))
+		fprintf(g->out, "mmap %s 0x%llx %uK %s lib 0x%x\n", any_proc(g),
+			(unsigned long long)addr, len * 4, any_prot(g), pick(g, 16) * 4096);
+	else
+		fprintf(g->out, "mmap %s 0x%llx %uK %s\n", any_proc(g),
+			(unsigned long long)addr, len * 4, any_prot(g));
+}
+
+static void gen_mremap(struct gen *g)
+{
+	uint64_t addr = any_addr(g);
+	unsigned int old_len = any_len(g), new_len = pick(g, 2) ? old_len : any_len(g);
+
+	if (pick(g, 3)) {
+		uint64_t to = any_addr(g);
+
+		/* the kernel refuses overlapping ranges; keep that case rare */
+		if ((to < addr + old_len * 4096ULL && addr < to + new_len * 4096ULL) && pick(g, 4))
+			to = GEN_BASE + (uint64_t)(g->o->pages + pick(g, g->o->pages)) * 4096;
+		fprintf(g->out, "mremap %s 0x%llx %uK %uK 0x%llx\n", any_proc(g),
+			(unsigned long long)addr, old_len * 4, new_len * 4, (unsigned long long)to);
+	} else {
+		fprintf(g->out, "mremap %s 0x%llx %uK %uK\n", any_proc(g),
+			(unsigned long long)addr, old_len * 4, new_len * 4);
+	}
+}
+
+static void gen_fork_or_exit(struct gen *g)
+{
+	if (g->nr_live < g->o->max_procs && (g->nr_live < 2 || pick(g, 3))) {
+		const char *parent = any_proc(g);
+
+		snprintf(g->live[g->nr_live], sizeof(g->live[0]), "C%u", ++g->next_name);
+		fprintf(g->out, "fork %s %s\n", parent, g->live[g->nr_live]);
+		g->nr_live++;
+	} else if (g->nr_live > 1) {
+		unsigned int i = pick(g, g->nr_live);
+
+		fprintf(g->out, "exit %s\n", g->live[i]);
+		memmove(g->live[i], g->live[i + 1], (g->nr_live - i - 1) * sizeof(g->live[0]));
+		g->nr_live--;
+	}
+}
+
+void gen_opts_default(struct gen_opts *o)
+{
+	o->ops = 60;
+	o->max_procs = 5;
+	o->pages = 128;
+	o->migrate = false;
+}
+
+void scenario_generate(uint64_t seed, const struct gen_opts *o, FILE *out)
+{
+	static const char *const advice[] = { "dontneed", "dontfork", "dofork", "wipeonfork",
+					      "keeponfork", "hugepage", "nohugepage" };
+	struct gen g = { .state = seed, .o = o, .out = out, .nr_live = 1 };
+
+	strcpy(g.live[0], "P0");
+	fprintf(out, "# generated: anonrmap gen %llu --ops %u --procs %u --pages %u%s\n",
+		(unsigned long long)seed, o->ops, o->max_procs, o->pages,
+		o->migrate ? " --migrate" : "");
+	if (pick(&g, 2)) {
+		fprintf(out, "file lib 64K\n");
+		g.file_declared = true;
+	}
+	for (unsigned int i = 0; i < o->ops; i++) {
+		unsigned int r = pick(&g, 100);
+
+		if (r < 22)
+			gen_mmap(&g);
+		else if (r < 45)
+			fprintf(out, "touch %s 0x%llx %uK %c\n", any_proc(&g),
+				(unsigned long long)any_addr(&g), any_len(&g) * 4, pick(&g, 3) ? 'w' : 'r');
+		else if (r < 55)
+			fprintf(out, "mprotect %s 0x%llx %uK %s\n", any_proc(&g),
+				(unsigned long long)any_addr(&g), any_len(&g) * 4, any_prot(&g));
+		else if (r < 63)
+			fprintf(out, "munmap %s 0x%llx %uK\n", any_proc(&g),
+				(unsigned long long)any_addr(&g), any_len(&g) * 4);
+		else if (r < 73)
+			gen_mremap(&g);
+		else if (r < 81)
+			fprintf(out, "madvise %s 0x%llx %uK %s\n", any_proc(&g),
+				(unsigned long long)any_addr(&g), any_len(&g) * 4, advice[pick(&g, 7)]);
+		else if (r < 95)
+			gen_fork_or_exit(&g);
+		else if (o->migrate && r < 98)
+			fprintf(out, "migrate %s 0x%llx %uK\n", any_proc(&g),
+				(unsigned long long)any_addr(&g), any_len(&g) * 4);
+		else
+			fprintf(out, "observe step%u\n", i);
+	}
+	fprintf(out, "observe end\n");
+}

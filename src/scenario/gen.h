@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Seeded random scenarios: the same seed always gives the same file, so a
+ * failing seed is a reproducible bug report and can be turned into a test.
+ */
+#ifndef ANONRMAP_GEN_H
+#define ANONRMAP_GEN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct gen_opts {
+	unsigned int ops;	/* operations, default 60 */
+	unsigned int max_procs;	/* live processes at most, default 5 */
+	unsigned int pages;	/* size of the busy part of the window, default 128 */
+	bool migrate;		/* also emit migrate (the kernel runner refuses it) */
+};
+
+void gen_opts_default(struct gen_opts *o);
+/* Write a scenario for @seed to @out; it always parses. */
+void scenario_generate(uint64_t seed, const struct gen_opts *o, FILE *out);
+
+#endif
