@@ -54,7 +54,10 @@ int anonrmap_madvise(struct anonrmap_mm *mm, uint64_t addr, uint64_t len,
 int anonrmap_touch(struct anonrmap_mm *mm, uint64_t addr, uint64_t len, bool write);
 /* fork(): the child's address space in @child. */
 int anonrmap_fork(struct anonrmap_mm *mm, struct anonrmap_mm **child);
-/* The process exits and is reaped; @mm must not be used afterwards. */
+/*
+ * The process exits and is reaped. The handle stays valid until the world
+ * is destroyed, and every call on it returns -ESRCH.
+ */
 int anonrmap_exit(struct anonrmap_mm *mm);
 /* Migrate every anonymous folio mapped in the range to a new folio. */
 int anonrmap_migrate(struct anonrmap_mm *mm, uint64_t addr, uint64_t len);

@@ -51,14 +51,20 @@ static int mremap_to(struct mm_struct *mm, unsigned long addr, unsigned long old
 	return move_vma(vma, addr, old_len, new_len, new_addr);
 }
 
-/* check_prep_vma(): the source must lie inside one VMA. */
+/*
+ * check_prep_vma(): the part of the source that survives must lie inside one
+ * VMA. Only that part: a shrink drops the tail first, and Linux accepts a
+ * tail that runs over a hole or into the next VMA.
+ */
 static struct vm_area_struct *check_prep_vma(struct mm_struct *mm, unsigned long addr,
-					     unsigned long old_len, int *err)
+					     unsigned long old_len, unsigned long new_len,
+					     int *err)
 {
 	struct vm_area_struct *vma = vma_lookup(mm, addr);
+	unsigned long keep = old_len < new_len ? old_len : new_len;
 
 	*err = 0;
-	if (!vma || old_len > vma->vm_end - addr)
+	if (!vma || keep > vma->vm_end - addr)
 		*err = -EFAULT;
 	return *err ? NULL : vma;
 }
@@ -106,7 +112,7 @@ static int mremap_locked(struct mm_struct *mm, unsigned long addr, unsigned long
 	if (flags == MREMAP_FIXED_MOVE && old_len == new_len)
 		return remap_move(mm, addr, old_len, new_addr);
 
-	vma = check_prep_vma(mm, addr, old_len, &err);
+	vma = check_prep_vma(mm, addr, old_len, new_len, &err);
 	if (!vma)
 		return err;
 	if (flags == MREMAP_FIXED_MOVE)
