@@ -96,8 +96,11 @@ static void check_vma_chain(struct check_ctx *ctx, struct av_set *s,
 	if (!vma->anon_vma && !list_empty(&vma->anon_vma_chain))
 		check_report(ctx, "mm %u VMA %lx-%lx: chain without an anon_vma",
 			     id, vma->vm_start, vma->vm_end);
-	if (vma->anon_vma && kmem_obj_live(vma->anon_vma))
-		s->active[av_add(s, vma->anon_vma)]++;
+	if (vma->anon_vma && kmem_obj_live(vma->anon_vma)) {
+		long i = av_add(s, vma->anon_vma);
+
+		s->active[i]++;
+	}
 }
 
 static void check_anon_vma(struct check_ctx *ctx, struct av_set *s, size_t i)
@@ -134,12 +137,18 @@ static void check_counters(struct check_ctx *ctx, struct av_set *s)
 		struct anon_vma *av = s->av[i];
 		bool alive = !RB_EMPTY_ROOT(&av->rb_root);
 
-		if (alive)
-			s->children[av_add(s, av->parent)]++;
-		if (alive)
+		long k;
+
+		/* av_add() may move the arrays, so index only after it returns */
+		if (alive) {
+			k = av_add(s, av->parent);
+			s->children[k]++;
 			s->refs[i]++;
-		if (av->root != av)
-			s->refs[av_add(s, av->root)]++;
+		}
+		if (av->root != av) {
+			k = av_add(s, av->root);
+			s->refs[k]++;
+		}
 	}
 	for (size_t i = 0; i < s->nr; i++) {
 		struct anon_vma *av = s->av[i];
