@@ -23,7 +23,8 @@ struct anonrmap_file;
 struct anonrmap_folio;
 
 struct anonrmap_config {
-	/* rmap design: "classic" (the default when NULL) */
+	/* rmap design: "classic" (the default when NULL), or "lazy": the
+	 * ANON_VMA_LAZY v1 series as posted, flaws included */
 	const char *mode;
 	/* read faults on anonymous memory map the shared zero page (upstream
 	 * default); false allocates a private page, as our machines do */

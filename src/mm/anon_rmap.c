@@ -6,6 +6,7 @@
 /* A new design adds one line here and one file of its own. */
 static const struct anon_rmap_ops *const designs[] = {
 	&classic_anon_rmap_ops,
+	&lazy_anon_rmap_ops,
 };
 
 const struct anon_rmap_ops *anon_rmap_lookup(const char *name)
@@ -20,5 +21,5 @@ const struct anon_rmap_ops *anon_rmap_lookup(const char *name)
 
 const char *anon_rmap_names(void)
 {
-	return "classic";
+	return "classic, lazy";
 }

@@ -56,6 +56,19 @@ struct anon_rmap_ops {
 	int (*dup)(struct vm_area_struct *dst, struct vm_area_struct *src);
 	/* Called on the VMA that is removed by a merge, after dup. */
 	void (*merge_remove)(struct vm_area_struct *survivor, struct vm_area_struct *gone);
+	/*
+	 * May be NULL. Must @gone, which a merge is about to delete, be kept
+	 * as the merge target instead (ANON_VMA_LAZY patch 14)? The generic
+	 * code then swaps the target with @gone exactly where the series
+	 * does, and removes what it would have removed anyway.
+	 */
+	bool (*merge_keep)(struct vm_area_struct *gone);
+	/*
+	 * May be NULL, meaning a VMA is freed as soon as the generic code
+	 * lets go of it. Otherwise this is vma_put(): it returns true when
+	 * the last reference is gone and the object may be freed.
+	 */
+	bool (*vma_free)(struct vm_area_struct *vma);
 
 	/*
 	 * vm_start/vm_end/vm_pgoff of @vma are about to change / have changed:
@@ -80,9 +93,21 @@ struct anon_rmap_ops {
 	void (*folio_put)(void *cookie);
 
 	/*
-	 * Huge-page and migration entry points belong here once THP and
-	 * migration through the VMA lock are modelled (ANON_VMA_LAZY patches
-	 * 11 and 12); generic code calls walk() for migration today.
+	 * Not modelled yet, and the place for them:
+	 *  - ANON_VMA_LAZY patch 11: a fault that may map a PMD, and
+	 *    khugepaged's collapse, upgrade a lazy VMA to a regular anon_vma
+	 *    first (vma_upgrade_anon_vma_lazy()) because splitting a huge
+	 *    folio needs the anon_vma write lock. That wants a hook such as
+	 *    int (*prepare_huge)(struct vm_area_struct *vma), called by the
+	 *    huge fault and collapse paths once the model maps huge pages.
+	 *  - ANON_VMA_LAZY patch 12: migration pins a lazy folio's VMA with
+	 *    the per-VMA read lock (folio_trylock_get_anon_rmap() and
+	 *    anon_rmap_unlock_put()) instead of a reference, to exclude
+	 *    free_pgtables(). That wants a pair of hooks
+	 *    void *(*folio_trylock_get)(struct folio *) and
+	 *    void (*unlock_put)(void *), used by migrate.c instead of
+	 *    folio_get/folio_put once per-VMA locks are modelled.
+	 * Today migrate.c pins with folio_get() and walks with walk().
 	 */
 
 	/* Design-specific invariants, after the generic ones. */
@@ -97,5 +122,6 @@ const struct anon_rmap_ops *anon_rmap_lookup(const char *name);
 const char *anon_rmap_names(void);
 
 extern const struct anon_rmap_ops classic_anon_rmap_ops;
+extern const struct anon_rmap_ops lazy_anon_rmap_ops;
 
 #endif

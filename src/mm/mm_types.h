@@ -66,6 +66,13 @@ struct vm_area_struct {
 	 */
 	struct anon_vma *anon_vma;
 	unsigned long rmap_state;
+	/*
+	 * CONFIG_VMA_REF (ANON_VMA_LAZY patch 06): a design whose folios
+	 * point at VMAs keeps a VMA allocated past its removal while anything
+	 * still names it. One reference is the address space's own; classic
+	 * never takes another, so for it the VMA is freed when removed.
+	 */
+	long vm_rcuref;
 	struct list_head anon_vma_chain;	/* AVCs, via same_vma */
 	struct rb_node vm_rb;			/* in mm->mm_rb, keyed by vm_start */
 	bool detached;				/* removed from its mm, awaiting free */

@@ -18,6 +18,7 @@ struct vm_area_struct *vm_area_alloc(struct mm_struct *mm)
 	if (!vma)
 		return NULL;
 	vma->vm_mm = mm;
+	vma->vm_rcuref = 1;
 	INIT_LIST_HEAD(&vma->anon_vma_chain);
 	RB_CLEAR_NODE(&vma->vm_rb);
 	return vma;
@@ -40,8 +41,17 @@ struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig)
 	return vma;
 }
 
+/*
+ * Every place that lets go of a VMA comes here, so this is where a design
+ * that pins VMAs (vma_put() of CONFIG_VMA_REF) decides whether the object
+ * really goes now.
+ */
 void vm_area_free(struct vm_area_struct *vma)
 {
+	const struct anon_rmap_ops *rmap = vma->vm_mm->world->rmap;
+
+	if (rmap->vma_free && !rmap->vma_free(vma))
+		return;
 	kmem_cache_free(vm_area_cachep(vma->vm_mm->world), vma);
 }
 

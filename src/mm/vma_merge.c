@@ -56,6 +56,39 @@ static bool can_vma_merge_right(struct vma_merge_struct *vmg, bool can_merge_lef
 }
 
 /*
+ * The kernel stores the merged VMA over [start, end) in the maple tree,
+ * which silently drops whatever VMA was there. The rb-tree needs that spelt
+ * out, and it only matters when a design swapped the target for a VMA that
+ * is also being removed (merge_keep): the original target is then dropped
+ * from the tree without being freed, as the maple tree store does.
+ */
+static void vma_store_over(struct vm_area_struct *vma)
+{
+	struct vm_area_struct *old;
+
+	while ((old = find_vma_intersection(vma->vm_mm, vma->vm_start, vma->vm_end)))
+		vma_unlink_tree(old);
+	vma_link(vma->vm_mm, vma);
+}
+
+/*
+ * SWAP_VMG_TARGET_IF_DELETE_ANON_VMA_LAZY_ROOT() of ANON_VMA_LAZY patch 14:
+ * it exchanges vmg->target with the local variable naming the VMA to
+ * delete, while the deletion itself still follows vmg->middle/vmg->next.
+ */
+static void merge_swap_target(struct vma_merge_struct *vmg, struct vm_area_struct **gone)
+{
+	const struct anon_rmap_ops *rmap = vmg_rmap(vmg);
+	struct vm_area_struct *tmp;
+
+	if (!rmap->merge_keep || !*gone || !rmap->merge_keep(*gone))
+		return;
+	tmp = vmg->target;
+	vmg->target = *gone;
+	*gone = tmp;
+}
+
+/*
  * Apply a decided merge: @vma takes [start, end) at pgoff, @adjust (if any)
  * has its start moved to the boundary, and up to two VMAs are removed. Every
  * allocation has happened before this point, so it cannot fail.
@@ -76,15 +109,23 @@ static void commit_merge(struct vma_merge_struct *vmg, struct vm_area_struct *vm
 	vma_set_range(vma, vmg->start, vmg->end, vmg->pgoff);
 	if (adjust)
 		vma_set_range(adjust, vmg->end, adjust->vm_end, adjust_pgoff);
+	if (RB_EMPTY_NODE(&vma->vm_rb))
+		vma_store_over(vma);
 	rmap->post_update(vma);
 	if (adjust)
 		rmap->post_update(adjust);
+	/*
+	 * vma_complete() marks what it removes detached even when a swapped
+	 * target made it the survivor, still in the tree.
+	 */
 	if (remove) {
 		rmap->merge_remove(vma, remove);
+		remove->detached = true;
 		vm_area_free(remove);
 	}
 	if (remove2) {
 		rmap->merge_remove(vma, remove2);
+		remove2->detached = true;
 		vm_area_free(remove2);
 	}
 	vmg->target = vma;
@@ -104,6 +145,7 @@ static int vma_expand(struct vma_merge_struct *vmg, struct vm_area_struct *copie
 	int err;
 
 	if (remove_next) {
+		merge_swap_target(vmg, &next);
 		err = rmap->dup(target, next);
 		if (err)
 			return err;
@@ -113,7 +155,7 @@ static int vma_expand(struct vma_merge_struct *vmg, struct vm_area_struct *copie
 		if (err)
 			return err;
 	}
-	commit_merge(vmg, target, NULL, 0, remove_next ? next : NULL, NULL);
+	commit_merge(vmg, vmg->target, NULL, 0, remove_next ? vmg->next : NULL, NULL);
 	return 0;
 }
 
@@ -183,6 +225,7 @@ static struct vm_area_struct *merge_existing(struct vma_merge_struct *vmg)
 	if (!merge_left && !merge_right)
 		return NULL;
 	remove_middle = left_side && right_side;
+	vmg->target = merge_left ? prev : next;
 
 	if (merge_left && merge_right) {
 		/*
@@ -191,7 +234,9 @@ static struct vm_area_struct *merge_existing(struct vma_merge_struct *vmg)
 		vmg->start = prev->vm_start;
 		vmg->end = next->vm_end;
 		vmg->pgoff = prev->vm_pgoff;
-		target = prev;
+		merge_swap_target(vmg, &middle);
+		merge_swap_target(vmg, &next);
+		target = vmg->target;
 		dup_src = rmap->vma_has_anon(next) ? next : middle;
 	} else if (merge_left) {
 		/*
@@ -200,11 +245,13 @@ static struct vm_area_struct *merge_existing(struct vma_merge_struct *vmg)
 		 */
 		vmg->start = prev->vm_start;
 		vmg->pgoff = prev->vm_pgoff;
-		target = prev;
 		if (!remove_middle) {
 			adjust = middle;
 			adjust_pgoff = middle->vm_pgoff + PHYS_PFN(end - middle->vm_start);
+		} else {
+			merge_swap_target(vmg, &middle);
 		}
+		target = vmg->target;
 		dup_src = middle;
 	} else {
 		/*
@@ -213,11 +260,12 @@ static struct vm_area_struct *merge_existing(struct vma_merge_struct *vmg)
 		 */
 		pgoff_t pglen = PHYS_PFN(end - start);
 
-		target = next;
 		if (remove_middle) {
 			vmg->end = next->vm_end;
 			vmg->pgoff = next->vm_pgoff - pglen;
+			merge_swap_target(vmg, &middle);
 		}
+		target = vmg->target;
 		dup_src = middle;
 	}
 
@@ -238,8 +286,8 @@ static struct vm_area_struct *merge_existing(struct vma_merge_struct *vmg)
 		return next;
 	}
 	commit_merge(vmg, target, adjust, adjust_pgoff,
-		     remove_middle ? middle : NULL,
-		     merge_left && merge_right ? next : NULL);
+		     remove_middle ? vmg->middle : NULL,
+		     merge_left && merge_right ? vmg->next : NULL);
 	return target;
 }
 

@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ANON_VMA_LAZY invariants, recomputed from the structure rather than
+ * trusted. Beyond what classic needs (chains, trees, anon_vma counters,
+ * no leaks), the lazy design adds VMAs that outlive their address space
+ * because folios and split pieces name them, so this also checks:
+ *  - every VMA reference count equals the references the structure holds
+ *    (the address space, a root's pin on itself, each piece naming it);
+ *  - no mapped folio names a freed VMA, a VMA of another address space, or
+ *    a lazy root that has left its address space;
+ *  - every VMA still allocated is reachable: in an address space, or kept
+ *    by a reference from one that is.
+ */
+#include <stdlib.h>
+
+#include "mm/check.h"
+#include "mm/internal.h"
+#include "mm/interval_tree.h"
+#include "mm/lazy_rmap.h"
+#include "mm/rmap.h"
+
+struct ptr_set {
+	void **p;
+	long *a, *b, *c;	/* per-entry counters, meaning set by the user */
+	size_t nr, cap;
+};
+
+static long set_index(const struct ptr_set *s, const void *p)
+{
+	for (size_t i = 0; i < s->nr; i++)
+		if (s->p[i] == p)
+			return (long)i;
+	return -1;
+}
+
+static long set_add(struct ptr_set *s, void *p)
+{
+	long i = set_index(s, p);
+
+	if (i >= 0)
+		return i;
+	if (s->nr == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 32;
+
+		s->p = realloc(s->p, cap * sizeof(*s->p));
+		s->a = realloc(s->a, cap * sizeof(long));
+		s->b = realloc(s->b, cap * sizeof(long));
+		s->c = realloc(s->c, cap * sizeof(long));
+		if (!s->p || !s->a || !s->b || !s->c)
+			abort();
+		s->cap = cap;
+	}
+	s->p[s->nr] = p;
+	s->a[s->nr] = s->b[s->nr] = s->c[s->nr] = 0;
+	return (long)s->nr++;
+}
+
+/* set_add() may move the arrays, so it runs before they are indexed. */
+static void set_bump(struct ptr_set *s, void *p, int which)
+{
+	long i = set_add(s, p);
+	long *arr = which == 0 ? s->a : which == 1 ? s->b : s->c;
+
+	arr[i]++;
+}
+
+static void set_free(struct ptr_set *s)
+{
+	free(s->p);
+	free(s->a);
+	free(s->b);
+	free(s->c);
+}
+
+static bool avc_in_tree(struct anon_vma_chain *avc)
+{
+	struct anon_vma_chain *it;
+
+	anon_vma_interval_tree_foreach(it, &avc->anon_vma->rb_root,
+				       avc_start_pgoff(avc), avc_last_pgoff(avc))
+		if (it == avc)
+			return true;
+	return false;
+}
+
+static bool vma_usable(const struct vm_area_struct *vma)
+{
+	return kmem_obj_live(vma) && vma->vm_rcuref > 0;
+}
+
+struct lazy_ctx {
+	struct check_ctx *ctx;
+	struct ptr_set vmas;	/* a: in a tree, b: references found */
+	struct ptr_set avs;	/* a: active VMAs, b: children, c: references */
+	long nr_avc;
+};
+
+static void check_chain(struct lazy_ctx *lc, struct vm_area_struct *vma)
+{
+	struct check_ctx *ctx = lc->ctx;
+	anon_vma_tree_t tree = vma->rmap_state;
+	struct anon_vma *own = anon_vma_tree_anon_vma(tree);
+	struct anon_vma_chain *avc;
+	struct anon_vma *root = NULL;
+	bool own_found = false;
+	unsigned int id = vma->vm_mm->id;
+
+	list_for_each_entry(avc, &vma->anon_vma_chain, same_vma) {
+		lc->nr_avc++;
+		if (!kmem_obj_live(avc) || !kmem_obj_live(avc->anon_vma)) {
+			check_report(ctx, "mm %u VMA %lx-%lx: chain holds a freed %s", id,
+				     vma->vm_start, vma->vm_end,
+				     kmem_obj_live(avc) ? "anon_vma" : "anon_vma_chain");
+			continue;
+		}
+		if (avc->vma != vma)
+			check_report(ctx, "mm %u VMA %lx-%lx: chain link points at another VMA",
+				     id, vma->vm_start, vma->vm_end);
+		if (!avc_in_tree(avc))
+			check_report(ctx, "mm %u VMA %lx-%lx: link missing from its anon_vma's tree",
+				     id, vma->vm_start, vma->vm_end);
+		if (root && avc->anon_vma->root != root)
+			check_report(ctx, "mm %u VMA %lx-%lx: chain spans two anon_vma families",
+				     id, vma->vm_start, vma->vm_end);
+		root = avc->anon_vma->root;
+		if (avc->anon_vma == own)
+			own_found = true;
+		set_add(&lc->avs, avc->anon_vma);
+	}
+	switch (anon_vma_tree_type(tree)) {
+	case ANON_VMA_TREE_REGULAR:
+		if (own && !own_found)
+			check_report(ctx, "mm %u VMA %lx-%lx: its anon_vma is not on its chain",
+				     id, vma->vm_start, vma->vm_end);
+		if (!own && !list_empty(&vma->anon_vma_chain))
+			check_report(ctx, "mm %u VMA %lx-%lx: chain without an anon_vma",
+				     id, vma->vm_start, vma->vm_end);
+		if (own && kmem_obj_live(own))
+			set_bump(&lc->avs, own, 0);
+		break;
+	case ANON_VMA_TREE_PARENT:
+		if (!kmem_obj_live(own)) {
+			check_report(ctx, "mm %u VMA %lx-%lx: PARENT state names a freed anon_vma",
+				     id, vma->vm_start, vma->vm_end);
+			break;
+		}
+		if (!own_found)
+			check_report(ctx, "mm %u VMA %lx-%lx: PARENT VMA not linked into its "
+				     "parent's anon_vma", id, vma->vm_start, vma->vm_end);
+		set_bump(&lc->avs, own, 2);
+		break;
+	case ANON_VMA_TREE_VMA:
+		if (!list_empty(&vma->anon_vma_chain))
+			check_report(ctx, "mm %u VMA %lx-%lx: lazy VMA with an anon_vma_chain",
+				     id, vma->vm_start, vma->vm_end);
+		break;
+	default:
+		check_report(ctx, "mm %u VMA %lx-%lx: invalid anon_vma_tree tag",
+			     id, vma->vm_start, vma->vm_end);
+	}
+}
+
+/* The root a lazy VMA names: allocated, pinned by it, and still a root. */
+static void check_lazy_root(struct lazy_ctx *lc, struct vm_area_struct *vma)
+{
+	struct vm_area_struct *root = anon_vma_tree_vma(vma->rmap_state);
+	unsigned int id = vma->vm_mm->id;
+
+	if (!root)
+		return;
+	if (!vma_usable(root)) {
+		check_report(lc->ctx, "mm %u VMA %lx-%lx: names a freed lazy root VMA",
+			     id, vma->vm_start, vma->vm_end);
+		return;
+	}
+	set_bump(&lc->vmas, root, 1);
+	if (root->vm_mm != vma->vm_mm)
+		check_report(lc->ctx, "mm %u VMA %lx-%lx: its lazy root belongs to another mm",
+			     id, vma->vm_start, vma->vm_end);
+	else if (!root->rmap_state)
+		check_report(lc->ctx, "mm %u VMA %lx-%lx: its lazy root VMA %lx-%lx has been "
+			     "unlinked, so its folios resolve to nothing", id, vma->vm_start,
+			     vma->vm_end, root->vm_start, root->vm_end);
+}
+
+static void check_pte_lazy(struct mm_struct *mm, unsigned long addr, pte_t *pte, void *arg)
+{
+	struct lazy_ctx *lc = arg;
+	struct folio *folio = pte_folio(*pte);
+	struct vm_area_struct *root;
+
+	if (!kmem_obj_live(folio) || !folio_test_anon(folio))
+		return;
+	if (!folio_test_anon_vma_lazy(folio)) {
+		if (!kmem_obj_live(folio_anon_vma(folio)))
+			check_report(lc->ctx, "folio #%lu: mapping points at a freed anon_vma",
+				     folio->serial);
+		return;
+	}
+	root = folio_lazy_root(folio);
+	if (!vma_usable(root))
+		check_report(lc->ctx, "folio #%lu (mm %u %lx): mapping names a freed VMA",
+			     folio->serial, mm->id, addr);
+	else if (root->vm_mm != mm)
+		check_report(lc->ctx, "folio #%lu (mm %u %lx): mapping names a VMA of mm %u",
+			     folio->serial, mm->id, addr, root->vm_mm->id);
+	else if (set_index(&lc->vmas, root) < 0 || !lc->vmas.a[set_index(&lc->vmas, root)])
+		check_report(lc->ctx, "folio #%lu (mm %u %lx): its lazy root VMA %lx-%lx has "
+			     "left the address space", folio->serial, mm->id, addr,
+			     root->vm_start, root->vm_end);
+}
+
+static void check_anon_vmas(struct lazy_ctx *lc)
+{
+	struct ptr_set *s = &lc->avs;
+	size_t reachable;
+	char err[128];
+
+	for (size_t i = 0; i < s->nr; i++) {
+		struct anon_vma *av = s->p[i];
+
+		if (kmem_obj_live(av->root))
+			set_add(s, av->root);
+	}
+	reachable = s->nr;
+	for (size_t i = 0; i < reachable; i++) {
+		struct anon_vma *av = s->p[i];
+
+		if (!kmem_obj_live(av))
+			continue;
+		if (anon_vma_interval_tree_check(&av->rb_root, err, sizeof(err)))
+			check_report(lc->ctx, "anon_vma %p: interval tree: %s", (void *)av, err);
+		for (struct rb_node *n = rb_first(&av->rb_root); n; n = rb_next(n)) {
+			struct anon_vma_chain *avc = rb_entry(n, struct anon_vma_chain, rb);
+
+			if (!kmem_obj_live(avc) || avc->anon_vma != av)
+				check_report(lc->ctx, "anon_vma %p: tree holds a foreign or freed link",
+					     (void *)av);
+			else if (!kmem_obj_live(avc->vma) || avc->vma->detached)
+				check_report(lc->ctx, "anon_vma %p: tree holds a VMA that is gone",
+					     (void *)av);
+		}
+		if (!RB_EMPTY_ROOT(&av->rb_root)) {
+			set_bump(s, av->parent, 1);
+			s->c[i]++;
+		}
+		if (av->root != av)
+			set_bump(s, av->root, 2);
+	}
+	for (size_t i = 0; i < reachable; i++) {
+		struct anon_vma *av = s->p[i];
+
+		if (!kmem_obj_live(av))
+			continue;
+		if ((long)av->num_active_vmas != s->a[i])
+			check_report(lc->ctx, "anon_vma %p: num_active_vmas %lu, %ld VMAs use it",
+				     (void *)av, av->num_active_vmas, s->a[i]);
+		if ((long)av->num_children != s->b[i])
+			check_report(lc->ctx, "anon_vma %p: num_children %lu, recomputed %ld",
+				     (void *)av, av->num_children, s->b[i]);
+		if (av->refcount != s->c[i])
+			check_report(lc->ctx, "anon_vma %p: refcount %ld, recomputed %ld",
+				     (void *)av, av->refcount, s->c[i]);
+	}
+	if (anon_vma_cachep(lc->ctx->world)->live != (long)reachable)
+		check_report(lc->ctx, "anon_vma leak: %ld live, %zu reachable",
+			     anon_vma_cachep(lc->ctx->world)->live, reachable);
+}
+
+void lazy_check(struct check_ctx *ctx)
+{
+	struct world *w = ctx->world;
+	struct lazy_ctx lc = { .ctx = ctx };
+	struct mm_struct *mm;
+	long nr_in_tree = 0, nr_kept = 0;
+
+	list_for_each_entry(mm, &w->mms, mmlist) {
+		if (mm->exited)
+			continue;
+		for (struct vm_area_struct *vma = vma_first(mm); vma; vma = vma_next(vma)) {
+			if (!kmem_obj_live(vma))
+				continue;	/* the generic check reports it */
+			set_bump(&lc.vmas, vma, 0);
+			if (vma->vm_rcuref <= 0)
+				check_report(ctx, "mm %u VMA %lx-%lx: freed (its last reference "
+					     "put) while still in the tree", mm->id,
+					     vma->vm_start, vma->vm_end);
+			if (vma->detached)
+				check_report(ctx, "mm %u VMA %lx-%lx: in the tree but removed by "
+					     "a merge", mm->id, vma->vm_start, vma->vm_end);
+		}
+	}
+	/* pieces name their roots; roots kept only that way join the set */
+	for (size_t i = 0; i < lc.vmas.nr; i++) {
+		struct vm_area_struct *vma = lc.vmas.p[i];
+
+		check_chain(&lc, vma);
+		check_lazy_root(&lc, vma);
+	}
+	for (size_t i = 0; i < lc.vmas.nr; i++) {
+		struct vm_area_struct *vma = lc.vmas.p[i];
+		long want = lc.vmas.a[i] + lc.vmas.b[i];
+
+		if (lc.vmas.a[i])
+			nr_in_tree++;
+		else
+			nr_kept++;
+		if (vma->vm_rcuref > 0 && vma->vm_rcuref != want)
+			check_report(ctx, "mm %u VMA %lx-%lx%s: refcount %ld, recomputed %ld",
+				     vma->vm_mm->id, vma->vm_start, vma->vm_end,
+				     lc.vmas.a[i] ? "" : " (kept by references)",
+				     vma->vm_rcuref, want);
+	}
+	list_for_each_entry(mm, &w->mms, mmlist)
+		if (!mm->exited)
+			walk_present_ptes(mm, 0, TASK_SIZE, check_pte_lazy, &lc);
+	check_anon_vmas(&lc);
+	if (anon_vma_chain_cachep(w)->live != lc.nr_avc)
+		check_report(ctx, "anon_vma_chain leak: %ld live, %ld on chains",
+			     anon_vma_chain_cachep(w)->live, lc.nr_avc);
+	if (vm_area_cachep(w)->live != nr_in_tree + nr_kept)
+		check_report(ctx, "vm_area_struct leak: %ld live, %ld in address spaces, "
+			     "%ld kept by references", vm_area_cachep(w)->live, nr_in_tree, nr_kept);
+	set_free(&lc.vmas);
+	set_free(&lc.avs);
+}
