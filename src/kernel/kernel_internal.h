@@ -105,6 +105,47 @@ struct slab_counts {
 int slab_read_counts(struct slab_counts *c);
 int slab_check(char *why, size_t len);
 
+/* ---- counts.c ---- */
+
+/*
+ * The change in both counts over each measured step of a run (each
+ * operation after P0 exists), for many runs of one scenario or of its
+ * skeleton.
+ * Every run of the same file takes the same steps, so step i of one run
+ * and step i of another measure the same thing.
+ */
+struct count_series {
+	size_t nr_steps;
+	size_t nr_blocks;
+	size_t *block_at;	/* per observe block: steps taken before it */
+	size_t nr_runs, cap_runs;
+	long *av, *avc;		/* [run * nr_steps + step] */
+};
+
+int series_add(struct count_series *s, const struct slab_counts *delta, size_t nr_steps,
+	       const size_t *block_at, size_t nr_blocks);
+void series_free(struct count_series *s);
+/* Whether any step measured differently in different runs. */
+bool series_varies(const struct count_series *s);
+/* How clearly the values taken stood out, over all steps. */
+struct series_quality {
+	size_t min_votes;	/* runs that measured the value, at the least */
+	size_t min_lead;	/* ... minus runs that measured the runner-up */
+	bool dominant;		/* each value had twice the runner-up's runs */
+};
+
+/*
+ * The counts to print for each block, [block] for anon_vma and
+ * [nr_blocks + block] for anon_vma_chain: for every step up to the block,
+ * the change most of runs [from, to) measured, summed, scenario minus
+ * skeleton.
+ */
+int series_estimate(const struct count_series *scn, const struct count_series *skel,
+		    size_t from, size_t to, long *out, struct series_quality *q);
+/* What run @run alone says for @block: out[0] anon_vma, out[1] anon_vma_chain. */
+void series_run_total(const struct count_series *scn, const struct count_series *skel,
+		      size_t run, size_t block, long out[2]);
+
 /* ---- zeropage.c ---- */
 
 /* 1: read faults map the zero page; 0: they allocate a page; <0: -errno. */

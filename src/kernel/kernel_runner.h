@@ -26,14 +26,15 @@ enum kernel_status {
 
 struct kernel_opts {
 	/*
-	 * Runs of the scenario (each paired with a run of its skeleton) whose
-	 * median counts are printed; 0 means KERNEL_DEFAULT_REPS. When the
-	 * counts vary, batches of this many more runs follow until two
-	 * successive medians agree, up to max_reps runs in all (0: 6 * reps).
+	 * Runs of the scenario, each paired with a run of its skeleton; 0
+	 * means KERNEL_DEFAULT_REPS. When the counts vary, batches of this
+	 * many more follow until two successive batches give the same counts
+	 * and each measured step has a clear most frequent value, up to
+	 * max_reps pairs in all (0: 30 * reps).
 	 */
 	unsigned int reps;
 	unsigned int max_reps;
-	bool verbose;		/* progress and raw samples on diag */
+	bool verbose;		/* progress, samples and every measurement on diag */
 	FILE *diag;		/* warnings and progress; stderr when NULL */
 };
 
@@ -56,7 +57,10 @@ const char *kernel_zero_page_message(int zero_page);
  * Run @scn on the live kernel and print its observation blocks to @out.
  * Returns KERNEL_OK, KERNEL_UNSUPPORTED (migrate), KERNEL_UNOBSERVABLE or
  * KERNEL_FAILED, with a message on the diag stream for all but KERNEL_OK.
- * Sets the process's malloc mmap threshold to its maximum (see runner.c).
+ * Sets the process's malloc mmap threshold to its maximum, and for the
+ * duration of the call makes the process a real-time (SCHED_FIFO) task
+ * when allowed, for the reasons given in runner.c; takes a lock file so
+ * that two runners on one machine take turns.
  */
 int kernel_run_scenario(const struct scenario *scn, const struct kernel_opts *opts, FILE *out);
 

@@ -7,7 +7,8 @@
  * a run of its skeleton (fork, exit and observe only) and the difference is
  * taken; whatever the runner's own process images cost cancels out, as long
  * as both runs build exactly the same processes. Other processes on the
- * machine do not cancel, so the pairs are repeated and the median printed.
+ * machine do not cancel: counts.c explains how the repetitions deal with
+ * them.
  */
 #define _GNU_SOURCE
 #include "kernel/kernel_runner.h"
@@ -17,6 +18,7 @@
 #include <fcntl.h>
 #include <malloc.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,10 +49,11 @@ struct runner {
 struct run_result {
 	bool pages;			/* read VMAs and pages (scenario run) */
 	struct obs_block *blocks;	/* when pages */
-	struct slab_counts start;	/* before P0 is cloned */
-	struct slab_counts *counts;	/* at each observe */
-	struct slab_counts end;		/* after every worker is reaped */
+	size_t *block_at;		/* steps measured before each block */
 	size_t nr_seen;
+	struct slab_counts last;	/* the latest reading */
+	struct slab_counts *delta;	/* change over each step */
+	size_t nr_steps, cap_steps;
 	struct obs_fail *fails;		/* since the last observe */
 	size_t nr_fails, cap_fails;
 };
@@ -215,6 +218,50 @@ static int add_fail(struct run_result *res, unsigned int line, int err)
 	return 0;
 }
 
+static int read_counts(struct runner *r, struct slab_counts *c)
+{
+	int err = slab_read_counts(c);
+
+	if (err)
+		fprintf(r->diag, "anonrmap: kernel: reading /sys/kernel/slab: %s\n", strerror(-err));
+	return err;
+}
+
+/* Starts a new step here: what happened since the last reading is not measured. */
+static int rebase(struct runner *r, struct run_result *res)
+{
+	return read_counts(r, &res->last);
+}
+
+/* Ends a step: records how the counts moved since the last reading. */
+static int step(struct runner *r, struct run_result *res)
+{
+	struct slab_counts now;
+	int err = read_counts(r, &now);
+
+	if (err)
+		return err;
+	if (res->nr_steps == res->cap_steps) {
+		size_t cap = res->cap_steps ? res->cap_steps * 2 : 32;
+		struct slab_counts *nd = realloc(res->delta, cap * sizeof(*nd));
+
+		if (!nd)
+			return -ENOMEM;
+		res->delta = nd;
+		res->cap_steps = cap;
+	}
+	res->delta[res->nr_steps].anon_vma = now.anon_vma - res->last.anon_vma;
+	res->delta[res->nr_steps].anon_vma_chain = now.anon_vma_chain - res->last.anon_vma_chain;
+	res->nr_steps++;
+	res->last = now;
+	return 0;
+}
+
+/*
+ * The counts for this block are the steps measured so far; reading /proc
+ * happens between steps, outside every measurement, and the next step
+ * starts afresh after it.
+ */
 static int observe(struct runner *r, const char *label, struct run_result *res)
 {
 	struct obs_block *b;
@@ -223,16 +270,7 @@ static int observe(struct runner *r, const char *label, struct run_result *res)
 
 	if (res->nr_seen >= r->nr_blocks)
 		return -EPROTO;
-	/*
-	 * Counts first: everything below allocates in this process, and
-	 * although none of it creates an anon_vma (see set_up_malloc()), it
-	 * has no business happening between the operations and their count.
-	 */
-	err = slab_read_counts(&res->counts[res->nr_seen]);
-	if (err) {
-		fprintf(r->diag, "anonrmap: kernel: reading /sys/kernel/slab: %s\n", strerror(-err));
-		return err;
-	}
+	res->block_at[res->nr_seen] = res->nr_steps;
 	if (!res->pages) {
 		res->nr_fails = 0;
 		res->nr_seen++;
@@ -332,7 +370,8 @@ static int do_op(struct runner *r, const struct scn_op *op, struct run_result *r
 		/* Created before the first run: see make_files(). */
 		return 0;
 	case SCN_OBSERVE:
-		return observe(r, op->label, res);
+		err = observe(r, op->label, res);
+		return err ? err : rebase(r, res);
 	case SCN_MIGRATE:
 		return -EOPNOTSUPP;
 	default:
@@ -340,13 +379,17 @@ static int do_op(struct runner *r, const struct scn_op *op, struct run_result *r
 	}
 
 	pid = r->pids[op->proc];
-	if (!pid)
+	if (!pid) {
 		/* Only after a fork the kernel refused. */
-		return add_fail(res, op->line, ESRCH);
+		err = add_fail(res, op->line, ESRCH);
+		return err ? err : step(r, res);
+	}
 	if (op->op == SCN_EXIT) {
 		c = (struct kw_cmd){ .op = KW_EXIT };
 		err = send_cmd(r, op->proc, &c);
-		return err ? err : reap(r, pid);
+		if (!err)
+			err = reap(r, pid);
+		return err ? err : step(r, res);
 	}
 	build_cmd(r, op, &c);
 	err = command(r, op->proc, pid, &c, &rep);
@@ -354,9 +397,12 @@ static int do_op(struct runner *r, const struct scn_op *op, struct run_result *r
 		return err;
 	if (op->op == SCN_FORK && !rep.err)
 		r->pids[op->child] = rep.pid;
-	if (rep.err)
-		return add_fail(res, op->line, rep.err);
-	return 0;
+	if (rep.err) {
+		err = add_fail(res, op->line, rep.err);
+		if (err)
+			return err;
+	}
+	return step(r, res);
 }
 
 static int run_once(struct runner *r, const struct scenario *s, struct run_result *res)
@@ -366,11 +412,6 @@ static int run_once(struct runner *r, const struct scenario *s, struct run_resul
 	size_t i;
 	int err, idx;
 
-	err = slab_read_counts(&res->start);
-	if (err) {
-		fprintf(r->diag, "anonrmap: kernel: reading /sys/kernel/slab: %s\n", strerror(-err));
-		return err;
-	}
 	err = command(r, r->zygote, r->zygote_pid, &c, &rep);
 	if (!err && rep.err)
 		err = -rep.err;
@@ -379,6 +420,12 @@ static int run_once(struct runner *r, const struct scenario *s, struct run_resul
 		return err;
 	}
 	r->pids[0] = rep.pid;
+	/*
+	 * P0 is cloned alike in both runs, so its cost cancels exactly and is
+	 * not measured: of all steps it takes longest, and so is the most
+	 * often disturbed.
+	 */
+	err = rebase(r, res);
 
 	for (i = 0; i < s->nr_ops && !err; i++)
 		err = do_op(r, &s->ops[i], res);
@@ -396,8 +443,6 @@ static int run_once(struct runner *r, const struct scenario *s, struct run_resul
 				err = e;
 		}
 	}
-	if (!err)
-		err = slab_read_counts(&res->end);
 	free(res->fails);
 	res->fails = NULL;
 	res->nr_fails = res->cap_fails = 0;
@@ -412,7 +457,8 @@ static void release_result(struct run_result *res, size_t nr_blocks)
 		for (i = 0; i < nr_blocks; i++)
 			obs_block_release(&res->blocks[i]);
 	free(res->blocks);
-	free(res->counts);
+	free(res->block_at);
+	free(res->delta);
 	free(res->fails);
 	memset(res, 0, sizeof(*res));
 }
@@ -421,10 +467,10 @@ static int init_result(struct run_result *res, size_t nr_blocks, bool pages)
 {
 	memset(res, 0, sizeof(*res));
 	res->pages = pages;
-	res->counts = calloc(nr_blocks, sizeof(*res->counts));
+	res->block_at = calloc(nr_blocks, sizeof(*res->block_at));
 	if (pages)
 		res->blocks = calloc(nr_blocks, sizeof(*res->blocks));
-	if (!res->counts || (pages && !res->blocks)) {
+	if (!res->block_at || (pages && !res->blocks)) {
 		release_result(res, nr_blocks);
 		return -ENOMEM;
 	}
@@ -577,6 +623,25 @@ static void stop_zygote(struct runner *r)
 }
 
 /*
+ * A step is measured from one slab reading to the next, and whatever other
+ * processes allocate meanwhile is counted with it. On a loaded machine the
+ * worker that performs a step may wait milliseconds for a CPU while a
+ * compiler forks and maps; as a real-time task it runs at once, and the
+ * step's window shrinks to the step itself. The zygote and the workers
+ * inherit the policy. Lowest real-time priority: nothing here spins, and
+ * the kernel's RT throttling bounds the harm of a bug anyway.
+ */
+static bool go_realtime(struct sched_param *old_param, int *old_policy)
+{
+	struct sched_param rt = { .sched_priority = sched_get_priority_min(SCHED_FIFO) };
+
+	*old_policy = sched_getscheduler(0);
+	if (*old_policy < 0 || sched_getparam(0, old_param))
+		return false;
+	return sched_setscheduler(0, SCHED_FIFO, &rt) == 0;
+}
+
+/*
  * Two runners on one machine would count each other's objects; a lock file
  * makes concurrent invocations (ctest -j) take turns. Without one the runner
  * still works, only noisier.
@@ -605,111 +670,7 @@ static int take_lock(void)
 	return -1;
 }
 
-/* ---- repetitions and medians ---- */
-
-struct samples {
-	size_t nr_blocks, nr, cap;
-	long *av;		/* [run][block] scenario minus skeleton */
-	long *avc;
-};
-
-static int samples_add(struct samples *s, const struct run_result *scn_res,
-		       const struct run_result *skel_res)
-{
-	size_t b;
-
-	if (s->nr == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 16;
-		long *av = realloc(s->av, cap * s->nr_blocks * sizeof(long));
-		long *avc;
-
-		if (!av)
-			return -ENOMEM;
-		s->av = av;
-		avc = realloc(s->avc, cap * s->nr_blocks * sizeof(long));
-		if (!avc)
-			return -ENOMEM;
-		s->avc = avc;
-		s->cap = cap;
-	}
-	/*
-	 * Each run is measured from its own start, so that what the rest of
-	 * the machine did between the two runs drops out too.
-	 */
-	for (b = 0; b < s->nr_blocks; b++) {
-		s->av[s->nr * s->nr_blocks + b] =
-			(scn_res->counts[b].anon_vma - scn_res->start.anon_vma) -
-			(skel_res->counts[b].anon_vma - skel_res->start.anon_vma);
-		s->avc[s->nr * s->nr_blocks + b] =
-			(scn_res->counts[b].anon_vma_chain - scn_res->start.anon_vma_chain) -
-			(skel_res->counts[b].anon_vma_chain - skel_res->start.anon_vma_chain);
-	}
-	s->nr++;
-	return 0;
-}
-
-static int cmp_long(const void *a, const void *b)
-{
-	long x = *(const long *)a, y = *(const long *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* Median of column @b over the first @n runs; the lower one when @n is even. */
-static long median(const long *v, size_t nr_blocks, size_t b, size_t n, long *tmp)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		tmp[i] = v[i * nr_blocks + b];
-	qsort(tmp, n, sizeof(long), cmp_long);
-	return tmp[(n - 1) / 2];
-}
-
-static bool column_varies(const long *v, size_t nr_blocks, size_t b, size_t n, long *lo,
-			  long *hi)
-{
-	size_t i;
-
-	*lo = *hi = v[b];
-	for (i = 1; i < n; i++) {
-		long x = v[i * nr_blocks + b];
-
-		if (x < *lo)
-			*lo = x;
-		if (x > *hi)
-			*hi = x;
-	}
-	return *lo != *hi;
-}
-
-static bool any_varies(const struct samples *s)
-{
-	long lo, hi;
-	size_t b;
-
-	for (b = 0; b < s->nr_blocks; b++)
-		if (column_varies(s->av, s->nr_blocks, b, s->nr, &lo, &hi) ||
-		    column_varies(s->avc, s->nr_blocks, b, s->nr, &lo, &hi))
-			return true;
-	return false;
-}
-
-/* Medians of every count over all runs so far, into @med ([2][nr_blocks]). */
-static int medians(const struct samples *s, long *med)
-{
-	long *tmp = malloc(s->nr * sizeof(long));
-	size_t b;
-
-	if (!tmp)
-		return -ENOMEM;
-	for (b = 0; b < s->nr_blocks; b++) {
-		med[b] = median(s->av, s->nr_blocks, b, s->nr, tmp);
-		med[s->nr_blocks + b] = median(s->avc, s->nr_blocks, b, s->nr, tmp);
-	}
-	free(tmp);
-	return 0;
-}
+/* ---- repetitions ---- */
 
 /* The block as printed, counts left out, to see whether runs agree. */
 static char *block_text(const struct obs_block *b)
@@ -761,45 +722,35 @@ struct progress {
 	bool shown;
 };
 
-static void progress(struct progress *pg, FILE *diag, const char *path, size_t clean,
-		     size_t noisy)
+static void progress(struct progress *pg, FILE *diag, const char *path, size_t runs, size_t max)
 {
 	/* Progress is for runs long enough to wonder about. */
 	if (!pg->on && !(pg->tty && now() - pg->start > 2.0))
 		return;
 	if (pg->tty)
-		fprintf(diag, "\ranonrmap: kernel: %s: %zu clean pairs of runs, %zu noisy ", path,
-			clean, noisy);
+		fprintf(diag, "\ranonrmap: kernel: %s: run %zu (at most %zu) ", path, runs + 1, max);
 	else
-		fprintf(diag, "anonrmap: kernel: %s: %zu clean pairs of runs, %zu noisy\n", path,
-			clean, noisy);
+		fprintf(diag, "anonrmap: kernel: %s: run %zu (at most %zu)\n", path, runs + 1, max);
 	pg->shown = true;
 }
 
-static int count_blocks(const struct scenario *scn)
+static size_t count_blocks(const struct scenario *scn)
 {
-	size_t i;
-	int n = 0;
+	size_t i, n = 0;
 
 	for (i = 0; i < scn->nr_ops; i++)
 		n += scn->ops[i].op == SCN_OBSERVE;
 	return scn->has_observe ? n : 1;
 }
 
-static bool closed(const struct run_result *res)
-{
-	return res->start.anon_vma == res->end.anon_vma &&
-	       res->start.anon_vma_chain == res->end.anon_vma_chain;
-}
+struct measurement {
+	struct count_series scn, skel;
+	struct run_result first;	/* the scenario run whose blocks are printed */
+	bool warned_tokens;
+};
 
-/*
- * One run of the scenario and one of its skeleton. A run ends with no worker
- * left, so it should end with the counts it started with; when it does not,
- * some other process allocated or freed meanwhile and the pair goes to
- * @noisy instead of @s.
- */
-static int one_pair(struct runner *r, const struct scenario *skel, struct run_result *first,
-		    struct samples *s, struct samples *noisy, bool *warned_tokens)
+/* One run of the scenario and one of its skeleton, right after each other. */
+static int one_pair(struct runner *r, const struct scenario *skel, struct measurement *m)
 {
 	struct run_result scn_res, skel_res;
 	size_t which;
@@ -814,143 +765,166 @@ static int one_pair(struct runner *r, const struct scenario *skel, struct run_re
 	if (!err)
 		err = run_once(r, skel, &skel_res);
 	if (!err)
-		err = samples_add(closed(&scn_res) && closed(&skel_res) ? s : noisy, &scn_res,
-				  &skel_res);
-	if (!err && !first->blocks) {
-		*first = scn_res;
+		err = series_add(&m->scn, scn_res.delta, scn_res.nr_steps, scn_res.block_at,
+				 r->nr_blocks);
+	if (!err)
+		err = series_add(&m->skel, skel_res.delta, skel_res.nr_steps, skel_res.block_at,
+				 r->nr_blocks);
+	if (!err && !m->first.blocks) {
+		m->first = scn_res;
 		memset(&scn_res, 0, sizeof(scn_res));
-	} else if (!err && !*warned_tokens && !same_blocks(first, &scn_res, r->nr_blocks, &which)) {
+	} else if (!err && !m->warned_tokens &&
+		   !same_blocks(&m->first, &scn_res, r->nr_blocks, &which)) {
 		fprintf(r->diag,
 			"anonrmap: kernel: %s: warning: observe %s: VMAs or pages differ between runs "
 			"(THP, khugepaged or reclaim at work?); printing the first run's\n",
-			r->scn->path, first->blocks[which].label);
-		*warned_tokens = true;
+			r->scn->path, m->first.blocks[which].label);
+		m->warned_tokens = true;
 	}
 	release_result(&scn_res, r->nr_blocks);
 	release_result(&skel_res, r->nr_blocks);
 	return err;
 }
 
-struct budget {
-	unsigned int reps;	/* clean pairs per batch */
-	unsigned int max;	/* clean pairs in all */
-	unsigned int tries;	/* pairs in all, clean or not */
-	unsigned int used;
-};
-
-/* Adds @n clean pairs to @s, or fewer when the budget runs out. */
-static int batch(struct runner *r, const struct scenario *skel, struct budget *bu,
-		 struct progress *pg, struct run_result *first, struct samples *s,
-		 struct samples *noisy, bool *warned_tokens, unsigned int n)
+/* A short random pause, so that runs do not keep step with periodic activity. */
+static void jitter(unsigned int *seed)
 {
-	size_t want = s->nr + n;
-	int err = 0;
+	struct timespec ts = { 0, 0 };
 
-	while (!err && s->nr < want && bu->used < bu->tries) {
-		bu->used++;
-		progress(pg, r->diag, r->scn->path, s->nr, noisy->nr);
-		err = one_pair(r, skel, first, s, noisy, warned_tokens);
-	}
-	return err;
+	*seed = *seed * 1103515245u + 12345u;
+	ts.tv_nsec = (long)((*seed >> 16) % 500) * 1000;
+	nanosleep(&ts, NULL);
 }
 
 /*
- * Fills @s with at least reps clean pairs and then, while counts vary, adds
- * batches of reps more until the medians of two successive batches agree.
- * Only when no pair at all comes out clean are the noisy ones used.
+ * reps pairs of runs, then, if any step measured differently in different
+ * runs, batches of reps more, until the counts are clear, or max pairs have
+ * run. Clear means: for every step, the value taken over all runs was
+ * measured twice as often as the runner-up and a few times more; and the
+ * last two batches, each judged alone, give the same counts as all runs
+ * together. Most runs need not agree on a step: on a busy machine most runs
+ * of a long step can be disturbed, each in its own way.
  */
 static int measure(struct runner *r, const struct scenario *skel, const struct kernel_opts *o,
-		   struct run_result *first, struct samples *s)
+		   struct measurement *m, long *est)
 {
-	struct budget bu = { .reps = o->reps ? o->reps : KERNEL_DEFAULT_REPS };
+	unsigned int reps = o->reps ? o->reps : KERNEL_DEFAULT_REPS;
+	unsigned int max = o->max_reps ? o->max_reps : 30 * reps, i;
+	unsigned int seed = (unsigned int)getpid();
 	struct progress pg = { .on = o->verbose, .tty = isatty(fileno(r->diag)), .start = now() };
-	struct samples noisy = { .nr_blocks = s->nr_blocks };
-	bool warned_tokens = false, settled = true;
-	long *prev = NULL, *cur = NULL;
+	size_t n = 2 * r->nr_blocks, margin = reps < 3 ? reps : 3, runs;
+	struct series_quality q, bq;
+	bool settled = false;
+	long *prev, *cur;
 	int err = 0;
 
-	bu.max = o->max_reps ? o->max_reps : 6 * bu.reps;
-	if (bu.max < bu.reps)
-		bu.max = bu.reps;
-	bu.tries = 4 * bu.max;
-	prev = calloc(2 * r->nr_blocks, sizeof(long));
-	cur = calloc(2 * r->nr_blocks, sizeof(long));
+	if (max < reps)
+		max = reps;
+	prev = calloc(n ? n : 1, sizeof(long));
+	cur = calloc(n ? n : 1, sizeof(long));
 	if (!prev || !cur) {
 		err = -ENOMEM;
 		goto out;
 	}
-	err = batch(r, skel, &bu, &pg, first, s, &noisy, &warned_tokens, bu.reps);
-	if (err || !s->nr || !any_varies(s))
-		goto out;
-	err = medians(s, prev);
-	while (!err && s->nr + bu.reps <= bu.max && bu.used < bu.tries) {
-		err = batch(r, skel, &bu, &pg, first, s, &noisy, &warned_tokens, bu.reps);
-		if (!err)
-			err = medians(s, cur);
-		settled = !memcmp(prev, cur, 2 * r->nr_blocks * sizeof(long));
-		if (err || settled)
+	for (;;) {
+		for (i = 0; i < reps && !err; i++) {
+			progress(&pg, r->diag, r->scn->path, m->scn.nr_runs, max);
+			err = one_pair(r, skel, m);
+			jitter(&seed);
+		}
+		if (err)
 			break;
-		memcpy(prev, cur, 2 * r->nr_blocks * sizeof(long));
+		runs = m->scn.nr_runs;
+		err = series_estimate(&m->scn, &m->skel, 0, runs, est, &q);
+		if (err)
+			break;
+		if (!series_varies(&m->scn) && !series_varies(&m->skel)) {
+			settled = true;
+			break;
+		}
+		if (runs > reps) {
+			memcpy(prev, cur, n * sizeof(long));
+			err = series_estimate(&m->scn, &m->skel, runs - reps, runs, cur, &bq);
+			if (err)
+				break;
+			settled = q.dominant && q.min_lead >= margin &&
+				  !memcmp(prev, cur, n * sizeof(long)) &&
+				  !memcmp(cur, est, n * sizeof(long));
+		} else {
+			err = series_estimate(&m->scn, &m->skel, 0, runs, cur, &bq);
+			if (err)
+				break;
+		}
+		if (settled || runs + reps > max)
+			break;
 	}
-	if (!err && !settled)
-		fprintf(r->diag,
-			"anonrmap: kernel: %s: warning: counts still moving after %zu runs; "
-			"the machine is too busy for exact counts\n",
-			r->scn->path, s->nr);
-out:
 	if (pg.shown && pg.tty)
 		fputc('\n', r->diag);
-	if (!err && o->verbose)
-		fprintf(r->diag, "anonrmap: kernel: %s: %zu clean pairs of runs, %zu noisy ones left out\n",
-			r->scn->path, s->nr, noisy.nr);
-	if (!err && !s->nr) {
+	if (!err && !settled)
 		fprintf(r->diag,
-			"anonrmap: kernel: %s: warning: no run ended with the counts it started "
-			"with; the counts printed are from noisy runs\n",
-			r->scn->path);
-		free(s->av);
-		free(s->avc);
-		*s = noisy;
-		memset(&noisy, 0, sizeof(noisy));
-	}
-	free(noisy.av);
-	free(noisy.avc);
+			"anonrmap: kernel: %s: warning: after %zu runs the counts are still not "
+			"clear (a step's most frequent value came from %zu runs, %zu more than "
+			"the next); the machine is too busy for them to be trusted\n",
+			r->scn->path, m->scn.nr_runs, q.min_votes, q.min_lead);
+out:
 	free(prev);
 	free(cur);
 	return err;
 }
 
-static void report_counts(struct runner *r, const struct samples *s, const long *med,
-			  struct run_result *first, bool verbose)
+/* Names each count that was not the same in every run, with its range. */
+static void report_counts(struct runner *r, const struct measurement *m, const long *est,
+			  bool verbose)
 {
 	static const char *const names[] = { "anon_vma", "anon_vma_chain" };
-	const long *cols[] = { s->av, s->avc };
-	size_t b, k, i;
-	long lo, hi;
+	size_t nr = m->scn.nr_runs, b, k, run;
+	long t[2], lo[2], hi[2];
 
-	for (b = 0; b < s->nr_blocks; b++) {
-		for (k = 0; k < 2; k++) {
-			bool varied = column_varies(cols[k], s->nr_blocks, b, s->nr, &lo, &hi);
-
-			if (!varied && !verbose)
-				continue;
-			if (varied)
-				fprintf(r->diag,
-					"anonrmap: kernel: %s: warning: observe %s: count %s varied "
-					"over %zu runs (%ld to %ld); printed the median %ld\n",
-					r->scn->path, first->blocks[b].label, names[k], s->nr, lo,
-					hi, med[k * s->nr_blocks + b]);
-			else
-				fprintf(r->diag, "anonrmap: kernel: %s: observe %s: count %s:",
-					r->scn->path, first->blocks[b].label, names[k]);
-			if (verbose) {
-				if (varied)
-					fprintf(r->diag, "  samples:");
-				for (i = 0; i < s->nr; i++)
-					fprintf(r->diag, " %ld", cols[k][i * s->nr_blocks + b]);
-				fputc('\n', r->diag);
+	for (b = 0; b < r->nr_blocks; b++) {
+		for (run = 0; run < nr; run++) {
+			series_run_total(&m->scn, &m->skel, run, b, t);
+			for (k = 0; k < 2; k++) {
+				if (!run || t[k] < lo[k])
+					lo[k] = t[k];
+				if (!run || t[k] > hi[k])
+					hi[k] = t[k];
 			}
 		}
+		for (k = 0; k < 2; k++) {
+			long printed = est[k * r->nr_blocks + b];
+
+			if (lo[k] != hi[k])
+				fprintf(r->diag,
+					"anonrmap: kernel: %s: warning: observe %s: count %s varied "
+					"over %zu runs (%ld to %ld); printed %ld, what most runs "
+					"measured for each step\n",
+					r->scn->path, m->first.blocks[b].label, names[k], nr, lo[k],
+					hi[k], printed);
+			if (!verbose)
+				continue;
+			fprintf(r->diag, "anonrmap: kernel: %s: observe %s: count %s per run:",
+				r->scn->path, m->first.blocks[b].label, names[k]);
+			for (run = 0; run < nr; run++) {
+				series_run_total(&m->scn, &m->skel, run, b, t);
+				fprintf(r->diag, " %ld", t[k]);
+			}
+			fputc('\n', r->diag);
+		}
+	}
+}
+
+/* Every measurement, for finding out what a noisy machine does to them. */
+static void dump_steps(struct runner *r, const char *what, const struct count_series *s)
+{
+	size_t run, st;
+
+	for (run = 0; run < s->nr_runs; run++) {
+		fprintf(r->diag, "anonrmap: kernel: %s: %s run %zu, anon_vma/chain per step:",
+			r->scn->path, what, run + 1);
+		for (st = 0; st < s->nr_steps; st++)
+			fprintf(r->diag, " %ld/%ld", s->av[run * s->nr_steps + st],
+				s->avc[run * s->nr_steps + st]);
+		fputc('\n', r->diag);
 	}
 }
 
@@ -981,11 +955,12 @@ int kernel_run_scenario(const struct scenario *scn, const struct kernel_opts *op
 	struct sigaction dfl = { .sa_handler = SIG_DFL }, ign = { .sa_handler = SIG_IGN };
 	struct sigaction old_chld, old_pipe;
 	struct runner r = { .scn = scn, .kpf_fd = -1 };
-	struct run_result first = { 0 };
-	struct samples s = { 0 };
+	struct measurement m = { 0 };
 	struct scenario skel = { 0 };
-	bool have_skel = false;
-	long *med = NULL;
+	struct sched_param old_param;
+	int old_policy;
+	bool have_skel = false, realtime = false;
+	long *est = NULL;
 	char why[256];
 	int lock_fd = -1, err = 0, status = KERNEL_OK;
 	size_t b;
@@ -1007,8 +982,7 @@ int kernel_run_scenario(const struct scenario *scn, const struct kernel_opts *op
 		return KERNEL_FAILED;
 	}
 	have_skel = true;
-	r.nr_blocks = (size_t)count_blocks(scn);
-	s.nr_blocks = r.nr_blocks;
+	r.nr_blocks = count_blocks(scn);
 
 	set_up_malloc();
 	/* Workers are reaped with waitpid(); an inherited SIG_IGN would prevent that. */
@@ -1018,9 +992,13 @@ int kernel_run_scenario(const struct scenario *scn, const struct kernel_opts *op
 	sigaction(SIGPIPE, &ign, &old_pipe);
 
 	lock_fd = take_lock();
+	realtime = go_realtime(&old_param, &old_policy);
+	if (o.verbose && !realtime)
+		fprintf(r.diag, "anonrmap: kernel: cannot run as a real-time task (%s); counts "
+			"may be noisier\n", strerror(errno));
 	r.pids = calloc(scn->nr_procs ? (size_t)scn->nr_procs : 1, sizeof(*r.pids));
-	med = calloc(2 * r.nr_blocks, sizeof(long));
-	if (!r.pids || !med) {
+	est = calloc(2 * r.nr_blocks, sizeof(long));
+	if (!r.pids || !est) {
 		err = -ENOMEM;
 		goto out;
 	}
@@ -1034,19 +1012,19 @@ int kernel_run_scenario(const struct scenario *scn, const struct kernel_opts *op
 		err = make_channels(&r);
 	if (!err)
 		err = start_zygote(&r);
-	if (err)
-		goto out;
-
-	err = measure(&r, &skel, &o, &first, &s);
 	if (!err)
-		err = medians(&s, med);
+		err = measure(&r, &skel, &o, &m, est);
 	if (err)
 		goto out;
-	report_counts(&r, &s, med, &first, o.verbose);
+	report_counts(&r, &m, est, o.verbose);
+	if (o.verbose) {
+		dump_steps(&r, "scenario", &m.scn);
+		dump_steps(&r, "skeleton", &m.skel);
+	}
 	for (b = 0; b < r.nr_blocks; b++) {
-		first.blocks[b].count_anon_vma = med[b];
-		first.blocks[b].count_anon_vma_chain = med[r.nr_blocks + b];
-		obs_print(out, &first.blocks[b]);
+		m.first.blocks[b].count_anon_vma = est[b];
+		m.first.blocks[b].count_anon_vma_chain = est[r.nr_blocks + b];
+		obs_print(out, &m.first.blocks[b]);
 	}
 	fflush(out);
 
@@ -1064,14 +1042,16 @@ out:
 	close_files(&r);
 	if (r.kpf_fd >= 0)
 		close(r.kpf_fd);
+	if (realtime)
+		sched_setscheduler(0, old_policy, &old_param);
 	if (lock_fd >= 0)
 		close(lock_fd);
 	sigaction(SIGCHLD, &old_chld, NULL);
 	sigaction(SIGPIPE, &old_pipe, NULL);
-	release_result(&first, r.nr_blocks);
-	free(s.av);
-	free(s.avc);
-	free(med);
+	release_result(&m.first, r.nr_blocks);
+	series_free(&m.scn);
+	series_free(&m.skel);
+	free(est);
 	free(r.pids);
 	if (have_skel)
 		scenario_free(&skel);
