@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -18,7 +19,8 @@
 
 #define CORPUS_SEEDS 400
 
-static int replay_seed(unsigned long long seed, const struct gen_opts *o, const char *mode)
+static int replay_seed_diag(unsigned long long seed, const struct gen_opts *o, const char *mode,
+			    FILE *diag)
 {
 	char *text = NULL, err[512], name[32];
 	size_t len = 0;
@@ -35,11 +37,16 @@ static int replay_seed(unsigned long long seed, const struct gen_opts *o, const 
 	if (scenario_parse_buffer(name, text, len, &scn, err, sizeof(err)))
 		fail_msg("%s", err);
 	ret = scenario_replay(&scn, &(struct replay_opts){ .mode = mode, .zero_page = seed & 1,
-							    .check = true, .diag = stderr }, sink);
+							    .check = true, .diag = diag }, sink);
 	fclose(sink);
 	scenario_free(&scn);
 	free(text);
 	return ret;
+}
+
+static int replay_seed(unsigned long long seed, const struct gen_opts *o, const char *mode)
+{
+	return replay_seed_diag(seed, o, mode, stderr);
 }
 
 static void run_corpus(const char *mode, const struct gen_opts *o)
@@ -80,6 +87,61 @@ static void test_classic_dense_corpus(void **state)
 	run_corpus("classic", &o);
 }
 
+/*
+ * The lazy design is known to break (docs/findings.md), so its corpus cannot
+ * be required to pass. What it must do: run every seed to the end without
+ * the model crashing, show the known flaws on this corpus, and show nothing
+ * else: a violation of a kind not listed here is a new finding, and this
+ * test fails until it is understood and documented.
+ */
+static const char *const lazy_known[] = {
+	"but an rmap walk from it does not find it",	/* findings 1-4 */
+	"has left the address space",			/* findings 1, 2 */
+	"has been unlinked, so its folios resolve to nothing",	/* finding 1 */
+	"refcount",					/* finding 5 */
+	"mapping names a VMA of mm",			/* finding 4 */
+	"mapping names a freed VMA",			/* finding 4 */
+	"vm_area_struct leak",				/* finding 3 */
+	"in the tree but removed by a merge",		/* finding 3 */
+	"while still in the tree",			/* finding 3 */
+	"anon_vma leak",				/* finding 5 */
+};
+
+static void test_lazy_corpus_shows_only_known_flaws(void **state)
+{
+	struct gen_opts o;
+	int broken = 0, unknown = 0;
+
+	if (!anon_rmap_lookup("lazy"))
+		skip();
+	gen_opts_default(&o);
+	o.migrate = true;
+	for (unsigned long long s = 1; s <= CORPUS_SEEDS; s++) {
+		char *diag = NULL, *line, *save = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&diag, &len);
+		int ret = replay_seed_diag(s, &o, "lazy", f);
+
+		fclose(f);
+		assert_true(ret >= 0);	/* the model itself must not fail */
+		broken += ret > 0;
+		for (line = strtok_r(diag, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			bool known = false;
+
+			for (size_t k = 0; k < sizeof(lazy_known) / sizeof(lazy_known[0]); k++)
+				known |= strstr(line, lazy_known[k]) != NULL;
+			if (!known) {
+				fprintf(stderr, "lazy, seed %llu: unknown violation: %s\n", s, line);
+				unknown++;
+			}
+		}
+		free(diag);
+	}
+	assert_int_equal(unknown, 0);
+	/* a corpus that no longer shows the flaws would have lost its teeth */
+	assert_true(broken > 0);
+}
+
 /* Same seeds give the same file: a failing seed must stay reproducible. */
 static void test_generator_is_deterministic(void **state)
 {
@@ -105,6 +167,7 @@ int main(void)
 		cmocka_unit_test(test_generator_is_deterministic),
 		cmocka_unit_test(test_classic_corpus),
 		cmocka_unit_test(test_classic_dense_corpus),
+		cmocka_unit_test(test_lazy_corpus_shows_only_known_flaws),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

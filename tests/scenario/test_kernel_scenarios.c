@@ -119,11 +119,21 @@ static void test_project_scenarios(void **state)
 	assert_true(check_dir(ANONRMAP_SOURCE_DIR "/tests/scenarios") >= 0);
 }
 
+/*
+ * The lazy findings are claims about how ANON_VMA_LAZY differs from Linux;
+ * classic mode must equal Linux on them, or the claim rests on nothing.
+ */
+static void test_lazy_finding_scenarios_in_classic(void **state)
+{
+	assert_true(check_dir(ANONRMAP_SOURCE_DIR "/tests/scenarios/lazy") >= 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_shared_scenarios),
 		cmocka_unit_test(test_project_scenarios),
+		cmocka_unit_test(test_lazy_finding_scenarios_in_classic),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,7 +6,7 @@
  *    both designs (only the anon_vma and anon_vma_chain counts may differ),
  *    and the lazy checker stays silent except where the series is known to
  *    break, which must then be reported;
- *  - each .scn file in tests/lazy is the smallest scenario showing one flaw of the
+ *  - each .scn file in tests/scenarios/lazy is the smallest scenario showing one flaw of the
  *    series: classic stays clean, lazy reports what its "# expect:" line
  *    says, or ("# expect-layout-differs") prints a different layout.
  */
@@ -157,7 +157,7 @@ static char *expectation(const char *path)
 
 static void test_findings(void **state)
 {
-	const char *dir = ANONRMAP_SOURCE_DIR "/tests/lazy";
+	const char *dir = ANONRMAP_SOURCE_DIR "/tests/scenarios/lazy";
 	struct dirent **names;
 	int n = scandir(dir, &names, scn_filter, alphasort);
 
