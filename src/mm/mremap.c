@@ -112,15 +112,25 @@ static int mremap_locked(struct mm_struct *mm, unsigned long addr, unsigned long
 	if (flags == MREMAP_FIXED_MOVE && old_len == new_len)
 		return remap_move(mm, addr, old_len, new_addr);
 
-	vma = check_prep_vma(mm, addr, old_len, new_len, &err);
-	if (!vma)
-		return err;
-	if (flags == MREMAP_FIXED_MOVE)
+	if (flags == MREMAP_FIXED_MOVE) {
+		if (!check_prep_vma(mm, addr, old_len, new_len, &err))
+			return err;
 		return mremap_to(mm, addr, old_len, new_len, new_addr);
+	}
+	/*
+	 * In place, Linux only needs a VMA at @addr when nothing new will be
+	 * mapped: a same-size call succeeds and a shrink unmaps the tail even
+	 * when the old range runs past the VMA.
+	 */
+	vma = vma_lookup(mm, addr);
+	if (!vma)
+		return -EFAULT;
 	if (old_len == new_len)
 		return 0;
 	if (new_len < old_len)
 		return do_munmap(mm, addr + new_len, old_len - new_len);
+	if (old_len > vma->vm_end - addr)
+		return -EFAULT;
 
 	/* grow in place: only at the VMA's end, and only into free space */
 	delta = new_len - old_len;
