@@ -47,7 +47,13 @@ struct anonrmap_page_info {
 /* What the page table of @mm maps at @addr. */
 int anonrmap_page(struct anonrmap_mm *mm, uint64_t addr, struct anonrmap_page_info *info);
 
-/* Called once per (address space, address) an rmap walk finds. */
+/*
+ * Called once per candidate (address space, address) of an rmap walk: each
+ * VMA linked to the folio's anon_vma whose range covers the folio's index,
+ * as rmap_walk_anon() hands them to its rmap_one callback. A candidate need
+ * not map the folio any more (it may have copied the page on write); check
+ * with anonrmap_page() where that matters.
+ */
 typedef int (*anonrmap_rmap_fn)(struct anonrmap_mm *mm, uint64_t addr, void *arg);
 /* rmap_walk_anon() over an anonymous folio; -EINVAL for other folios. */
 int anonrmap_rmap_walk(struct anonrmap_folio *folio, anonrmap_rmap_fn fn, void *arg);

@@ -39,7 +39,14 @@ struct folio *folio_alloc_file(struct world *w, struct file *file, pgoff_t index
 
 struct folio *folio_alloc_zero(struct world *w)
 {
-	return folio_alloc(w, FOLIO_ZERO);
+	struct folio *folio = kmem_cache_alloc(&w->zero_cache);
+
+	if (folio) {
+		folio->kind = FOLIO_ZERO;
+		folio->refcount = 1;
+		INIT_LIST_HEAD(&folio->lru);	/* not on w->folios: never freed by a put */
+	}
+	return folio;
 }
 
 void folio_get(struct folio *folio)

@@ -24,6 +24,7 @@ struct world *world_create(const struct anon_rmap_ops *rmap, bool zero_page,
 			sizeof(struct anon_vma_chain), kernel_sizes[CACHE_AVC], NULL);
 	kmem_cache_init(folio_cachep(w), "folio", sizeof(struct folio),
 			kernel_sizes[CACHE_FOLIO], NULL);
+	kmem_cache_init(&w->zero_cache, "zero_page", sizeof(struct folio), 0, NULL);
 	w->zero_folio = folio_alloc_zero(w);
 	if (!w->zero_folio) {
 		world_destroy(w);
@@ -46,5 +47,6 @@ void world_destroy(struct world *w)
 	free(w->files);
 	for (int i = 0; i < NR_WORLD_CACHES; i++)
 		kmem_cache_destroy(&w->caches[i]);
+	kmem_cache_destroy(&w->zero_cache);
 	free(w);
 }
