@@ -22,6 +22,16 @@ struct anonrmap_mm;
 struct anonrmap_file;
 struct anonrmap_folio;
 
+/*
+ * /sys/kernel/mm/transparent_hugepage/enabled. Zero is madvise, the setting
+ * on our machines: a fault in a MADV_HUGEPAGE VMA maps a whole 2 MiB page.
+ */
+enum anonrmap_thp {
+	ANONRMAP_THP_MADVISE = 0,
+	ANONRMAP_THP_NEVER,
+	ANONRMAP_THP_ALWAYS,
+};
+
 struct anonrmap_config {
 	/* rmap design: "classic" (the default when NULL), or "lazy": the
 	 * ANON_VMA_LAZY v1 series as posted, flaws included */
@@ -31,6 +41,7 @@ struct anonrmap_config {
 	bool zero_page;
 	/* object sizes used for KB figures; defaults are Linux 6.18 x86_64 */
 	size_t vma_bytes, anon_vma_bytes, avc_bytes, folio_bytes;
+	enum anonrmap_thp thp;
 };
 
 /* Fill @cfg with the defaults: classic, zero page on, 192/104/64/64 bytes. */

@@ -22,6 +22,7 @@ void anonrmap_config_init(struct anonrmap_config *cfg)
 	cfg->anon_vma_bytes = 104;
 	cfg->avc_bytes = 64;
 	cfg->folio_bytes = 64;	/* one struct page per base page */
+	cfg->thp = ANONRMAP_THP_MADVISE;
 }
 
 int anonrmap_world_create(const struct anonrmap_config *cfg,
@@ -44,9 +45,12 @@ int anonrmap_world_create(const struct anonrmap_config *cfg,
 	sizes[CACHE_ANON_VMA] = cfg->anon_vma_bytes;
 	sizes[CACHE_AVC] = cfg->avc_bytes;
 	sizes[CACHE_FOLIO] = cfg->folio_bytes;
+	if ((int)cfg->thp < ANONRMAP_THP_MADVISE || cfg->thp > ANONRMAP_THP_ALWAYS)
+		return -EINVAL;
 	w = world_create(rmap, cfg->zero_page, sizes);
 	if (!w)
 		return -ENOMEM;
+	w->thp = cfg->thp;
 	mm = mm_alloc(w);
 	if (!mm) {
 		world_destroy(w);

@@ -15,12 +15,15 @@
 static void replay_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: anonrmap replay [--mode MODE] [--zero-page on|off] [--check] FILE\n\n"
+		"usage: anonrmap replay [--mode MODE] [--zero-page on|off] [--thp MODE] [--check] FILE\n\n"
 		"Run the scenario FILE on the simulator and print its observation\n"
 		"(../shared/scenario-format.md).\n\n"
 		"  --mode MODE         rmap design: %s (default classic)\n"
 		"  --zero-page on|off  read faults map the shared zero page (default on,\n"
 		"                      as upstream Linux; our machines behave as off)\n"
+		"  --thp madvise|never|always\n"
+		"                      transparent huge pages (default madvise, as on our\n"
+		"                      machines: a fault in a MADV_HUGEPAGE VMA maps 2 MiB)\n"
 		"  --check             run the invariant checker after every operation;\n"
 		"                      violations go to stderr as FILE:LINE: ...\n\n"
 		"Exit status: 0 success, 1 invariant violation or simulator failure,\n"
@@ -44,6 +47,18 @@ int cmd_replay(int argc, char **argv)
 			return 0;
 		} else if (!strcmp(a, "--check")) {
 			opts.check = true;
+		} else if (!strcmp(a, "--thp")) {
+			static const char *const thp[] = { "madvise", "never", "always" };
+			int k;
+
+			for (k = 0; k < 3 && (i + 1 >= argc || strcmp(argv[i + 1], thp[k])); k++)
+				;
+			if (k == 3) {
+				fprintf(stderr, "anonrmap replay: --thp takes madvise, never or always\n");
+				return 2;
+			}
+			opts.thp = k;
+			i++;
 		} else if (!strcmp(a, "--mode") || !strcmp(a, "--zero-page")) {
 			if (i + 1 >= argc) {
 				fprintf(stderr, "anonrmap replay: %s needs a value\n", a);

@@ -80,6 +80,20 @@ bool anon_vma_compatible(const struct vm_area_struct *a, const struct vm_area_st
 pte_t *pte_lookup(struct mm_struct *mm, unsigned long addr);
 pte_t *pte_alloc(struct mm_struct *mm, unsigned long addr);
 void free_pgtables(struct mm_struct *mm);
+void free_pgtables_range(struct mm_struct *mm, unsigned long start, unsigned long end);
+void reclaim_empty_pgtables(struct mm_struct *mm, unsigned long start, unsigned long end);
+bool pmd_none(struct mm_struct *mm, unsigned long addr);
+bool pmd_trans_huge(struct mm_struct *mm, unsigned long addr);
+void pmd_set_huge(struct mm_struct *mm, unsigned long addr, bool huge);
+void pmd_clear(struct mm_struct *mm, unsigned long addr);
+#define HPAGE_PMD_NR 512UL
+#define HPAGE_PMD_SIZE (HPAGE_PMD_NR << PAGE_SHIFT)
+#define HPAGE_PMD_MASK (~(HPAGE_PMD_SIZE - 1))
+/* __split_huge_pmd(): a THP mapped by a PMD becomes 512 PTEs. */
+static inline void split_huge_pmd(struct mm_struct *mm, unsigned long addr)
+{
+	pmd_set_huge(mm, addr, false);
+}
 typedef void (*pte_visit_fn)(struct mm_struct *mm, unsigned long addr, pte_t *pte, void *arg);
 void walk_present_ptes(struct mm_struct *mm, unsigned long start, unsigned long end,
 		       pte_visit_fn fn, void *arg);

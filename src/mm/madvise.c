@@ -58,6 +58,7 @@ static int madvise_vma(struct vm_area_struct *vma, struct vm_area_struct **prev,
 	if (behavior == ANONRMAP_MADV_DONTNEED) {
 		*prev = vma;
 		zap_page_range(vma, start, end);
+		reclaim_empty_pgtables(vma->vm_mm, start, end);
 		return 0;
 	}
 	return madvise_update_flags(vma, prev, start, end, behavior);

@@ -7,6 +7,8 @@
  */
 #include <stdlib.h>
 
+#include <anonrmap/world.h>
+
 #include "mm/internal.h"
 
 static struct world *vma_world(const struct vm_area_struct *vma)
@@ -48,6 +50,64 @@ static void folio_remove_rmap(struct folio *folio)
 }
 
 /*
+ * thp_vma_allowable_order() and thp_vma_suitable_order() for a PMD: the
+ * whole aligned 2 MiB must lie in the VMA, with page offsets aligned too,
+ * and nothing may be mapped there yet (the kernel needs an empty PMD).
+ */
+static bool thp_fault_allowed(struct vm_area_struct *vma, unsigned long address)
+{
+	struct world *w = vma_world(vma);
+	unsigned long haddr = address & HPAGE_PMD_MASK;
+
+	if (!vma_is_anonymous(vma) || (vma->vm_flags & VM_NOHUGEPAGE) ||
+	    w->thp == ANONRMAP_THP_NEVER)
+		return false;
+	if (w->thp == ANONRMAP_THP_MADVISE && !(vma->vm_flags & VM_HUGEPAGE))
+		return false;
+	if (haddr < vma->vm_start || haddr + HPAGE_PMD_SIZE > vma->vm_end)
+		return false;
+	if (((vma->vm_start >> PAGE_SHIFT) - vma->vm_pgoff) % HPAGE_PMD_NR)
+		return false;
+	return pmd_none(vma->vm_mm, haddr);
+}
+
+/*
+ * do_huge_pmd_anonymous_page(). A PMD-mapped THP is modelled as 512 base
+ * folios mapped at once: every page the kernel would show is there, with its
+ * own physical identity, and the later per-page behaviour (CoW after fork
+ * splits the PMD and copies one page) is what base folios do anyway. A read
+ * with the zero page on maps the huge zero page.
+ */
+static int do_huge_anonymous_page(struct vm_area_struct *vma, unsigned long address, bool write)
+{
+	struct world *w = vma_world(vma);
+	unsigned long haddr = address & HPAGE_PMD_MASK;
+	int err;
+
+	for (unsigned long a = haddr; a < haddr + HPAGE_PMD_SIZE; a += PAGE_SIZE)
+		if (!pte_alloc(vma->vm_mm, a))
+			return -ENOMEM;
+	if (!write && w->zero_page) {
+		for (unsigned long a = haddr; a < haddr + HPAGE_PMD_SIZE; a += PAGE_SIZE)
+			set_pte(vma->vm_mm, a, mk_pte(w->zero_folio, false));
+		pmd_set_huge(vma->vm_mm, haddr, true);
+		return 0;
+	}
+	for (unsigned long a = haddr; a < haddr + HPAGE_PMD_SIZE; a += PAGE_SIZE) {
+		pte_t *pte = pte_lookup(vma->vm_mm, a);
+
+		/* replacing the huge zero page: drop it as each page is mapped */
+		if (pte_present(*pte) && !is_zero_folio(pte_folio(*pte)))
+			return -EEXIST;
+		err = map_new_anon_folio(vma, a);
+		if (err)
+			return err;
+	}
+	pmd_set_huge(vma->vm_mm, haddr, true);
+	return 0;
+}
+
+/*
  * do_anonymous_page(). Whether a read fault maps the zero page is a property
  * of the machine, not of the rmap, so it is a world setting.
  */
@@ -55,6 +115,8 @@ static int do_anonymous_page(struct vm_area_struct *vma, unsigned long address, 
 {
 	struct world *w = vma_world(vma);
 
+	if (thp_fault_allowed(vma, address))
+		return do_huge_anonymous_page(vma, address, write);
 	if (!write && w->zero_page) {
 		if (!pte_alloc(vma->vm_mm, address))
 			return -ENOMEM;
@@ -150,7 +212,15 @@ static int do_cow_fault(struct vm_area_struct *vma, unsigned long address)
 static int do_wp_page(struct vm_area_struct *vma, unsigned long address, pte_t *pte)
 {
 	struct folio *folio = pte_folio(*pte);
+	bool huge = pmd_trans_huge(vma->vm_mm, address);
 	int err;
+
+	/*
+	 * A write to the huge zero page gets a whole THP (do_huge_zero_wp_pmd,
+	 * Linux 6.13 on); a copy out of any other THP splits its PMD first.
+	 */
+	if (huge && is_zero_folio(folio))
+		return do_huge_anonymous_page(vma, address, true);
 
 	if (folio_test_anon(folio)) {
 		if (!folio->anon_exclusive && folio->refcount == 1) {
@@ -163,6 +233,8 @@ static int do_wp_page(struct vm_area_struct *vma, unsigned long address, pte_t *
 		}
 	}
 	/* wp_page_copy() */
+	if (huge)
+		split_huge_pmd(vma->vm_mm, address);
 	err = vma_world(vma)->rmap->prepare(vma);
 	if (err)
 		return err;
@@ -252,7 +324,13 @@ static struct pte_list present_ptes(struct mm_struct *mm, unsigned long start, u
 void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned long end)
 {
 	struct mm_struct *mm = vma->vm_mm;
-	struct pte_list l = present_ptes(mm, start, end);
+	struct pte_list l;
+
+	/* a THP only partly zapped is split; a whole one goes with its PMD */
+	for (unsigned long a = start & HPAGE_PMD_MASK; a < end; a += HPAGE_PMD_SIZE)
+		if (pmd_trans_huge(mm, a) && (a < start || a + HPAGE_PMD_SIZE > end))
+			split_huge_pmd(mm, a);
+	l = present_ptes(mm, start, end);
 
 	for (size_t i = 0; i < l.nr; i++) {
 		pte_t *pte = pte_lookup(mm, l.addr[i]);
@@ -262,6 +340,9 @@ void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned lo
 		folio_remove_rmap(folio);
 	}
 	free(l.addr);
+	for (unsigned long a = start & HPAGE_PMD_MASK; a < end; a += HPAGE_PMD_SIZE)
+		if (pmd_trans_huge(mm, a))
+			pmd_clear(mm, a);
 }
 
 /*
@@ -297,6 +378,10 @@ int copy_page_range(struct vm_area_struct *dst, struct vm_area_struct *src)
 		set_pte(dst->vm_mm, l.addr[i], mk_pte(folio, false));
 	}
 	free(l.addr);
+	/* copy_huge_pmd(): the child maps the THP with a PMD too */
+	for (unsigned long a = src->vm_start & HPAGE_PMD_MASK; a < src->vm_end; a += HPAGE_PMD_SIZE)
+		if (pmd_trans_huge(src->vm_mm, a))
+			pmd_set_huge(dst->vm_mm, a, true);
 	return 0;
 }
 
@@ -306,8 +391,18 @@ void move_page_tables(struct vm_area_struct *vma, unsigned long old_addr,
 		      unsigned long len)
 {
 	struct mm_struct *mm = vma->vm_mm;
-	struct pte_list l = present_ptes(mm, old_addr, old_addr + len);
+	bool aligned = !(old_addr & ~HPAGE_PMD_MASK) && !(new_addr & ~HPAGE_PMD_MASK);
+	unsigned long huge_len = aligned ? len & HPAGE_PMD_MASK : 0;
+	struct pte_list l;
 
+	/*
+	 * move_huge_pmd() carries a whole PMD when both sides are aligned;
+	 * anything else splits the THP and moves its PTEs.
+	 */
+	for (unsigned long a = old_addr & HPAGE_PMD_MASK; a < old_addr + len; a += HPAGE_PMD_SIZE)
+		if (pmd_trans_huge(mm, a) && (a < old_addr || a + HPAGE_PMD_SIZE > old_addr + huge_len))
+			split_huge_pmd(mm, a);
+	l = present_ptes(mm, old_addr, old_addr + len);
 	for (size_t i = 0; i < l.nr; i++) {
 		pte_t pte = *pte_lookup(mm, l.addr[i]);
 
@@ -317,6 +412,12 @@ void move_page_tables(struct vm_area_struct *vma, unsigned long old_addr,
 		set_pte(mm, new_addr + (l.addr[i] - old_addr), pte);
 	}
 	free(l.addr);
+	for (unsigned long off = 0; off < huge_len; off += HPAGE_PMD_SIZE) {
+		if (pmd_trans_huge(mm, old_addr + off)) {
+			pmd_clear(mm, old_addr + off);
+			pmd_set_huge(mm, new_addr + off, true);
+		}
+	}
 }
 
 /* change_protection(): dropping write access write-protects every page. */

@@ -139,6 +139,12 @@ struct pt_table {
 		pte_t pte[PT_ENTRIES];
 	};
 	unsigned int used;	/* non-empty entries, to free empty tables */
+	/*
+	 * A PTE table standing for a PMD that maps a THP: the kernel has no
+	 * table there, which decides whether the next fault gets a THP and
+	 * whether a zap of the whole 2 MiB leaves a table behind.
+	 */
+	bool huge;
 };
 
 struct mm_struct {

@@ -82,6 +82,11 @@ static void pt_prune(struct pt_table **slot, unsigned long addr, int level)
 	}
 }
 
+/*
+ * Clearing an entry leaves its table in place, as zap does in the kernel:
+ * whether a table exists decides if a later fault may map a THP, so tables
+ * go only when free_pgtables_range() finds no VMA left over their span.
+ */
 void pte_clear(struct mm_struct *mm, unsigned long addr)
 {
 	pte_t *p = pte_lookup(mm, addr);
@@ -90,7 +95,83 @@ void pte_clear(struct mm_struct *mm, unsigned long addr)
 		return;
 	p->val = 0;
 	container_of((void *)(p - pt_index(addr, PT_LEVELS - 1)), struct pt_table, pte)->used--;
+}
+
+static struct pt_table *pte_table(struct mm_struct *mm, unsigned long addr)
+{
+	struct pt_table *t = mm->pgd;
+
+	for (int level = 0; t && level < PT_LEVELS - 1; level++)
+		t = t->next[pt_index(addr, level)];
+	return t;
+}
+
+bool pmd_none(struct mm_struct *mm, unsigned long addr)
+{
+	return !pte_table(mm, addr);
+}
+
+bool pmd_trans_huge(struct mm_struct *mm, unsigned long addr)
+{
+	struct pt_table *t = pte_table(mm, addr);
+
+	return t && t->huge;
+}
+
+void pmd_set_huge(struct mm_struct *mm, unsigned long addr, bool huge)
+{
+	struct pt_table *t = pte_table(mm, addr);
+
+	if (t)
+		t->huge = huge;
+}
+
+/* Drop the PTE table of the PMD at @addr, whatever it holds (a PMD zap). */
+void pmd_clear(struct mm_struct *mm, unsigned long addr)
+{
+	struct pt_table *t = pte_table(mm, addr);
+
+	if (!t)
+		return;
+	for (int i = 0; i < PT_ENTRIES; i++)
+		t->pte[i].val = 0;
+	t->used = 0;
 	pt_prune(&mm->pgd, addr, 0);
+}
+
+/*
+ * PT_RECLAIM (Linux 6.14 on): MADV_DONTNEED over at least a PMD's worth
+ * frees the PTE tables it left empty, so the next fault may map a THP
+ * again; a smaller zap leaves them.
+ */
+void reclaim_empty_pgtables(struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	unsigned long span = PAGE_SIZE * PT_ENTRIES;
+
+	if (end - start < span)
+		return;
+	for (unsigned long a = start & ~(span - 1); a < end; a += span) {
+		struct pt_table *t = pte_table(mm, a);
+
+		if (t && !t->used)
+			pt_prune(&mm->pgd, a, 0);
+	}
+}
+
+/*
+ * free_pgtables() for [start, end): a PTE table goes once no VMA overlaps
+ * the 2 MiB it covers; its entries must already be clear.
+ */
+void free_pgtables_range(struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	unsigned long span = PAGE_SIZE * PT_ENTRIES;
+
+	for (unsigned long a = start & ~(span - 1); a < end; a += span) {
+		struct pt_table *t = pte_table(mm, a);
+
+		if (t && !t->used && !find_vma_intersection(mm, a, a + span))
+			pt_prune(&mm->pgd, a, 0);
+	}
 }
 
 static void pt_free_level(struct pt_table *t, int level)

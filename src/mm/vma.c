@@ -148,6 +148,11 @@ void vma_unlink_tree(struct vm_area_struct *vma)
 void vma_set_range(struct vm_area_struct *vma, unsigned long start,
 		   unsigned long end, pgoff_t pgoff)
 {
+	/* vma_adjust_trans_huge(): a boundary inside a THP splits it */
+	if (start & ~HPAGE_PMD_MASK)
+		split_huge_pmd(vma->vm_mm, start);
+	if (end & ~HPAGE_PMD_MASK)
+		split_huge_pmd(vma->vm_mm, end);
 	vma->vm_start = start;
 	vma->vm_end = end;
 	vma->vm_pgoff = pgoff;
@@ -251,5 +256,6 @@ int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
 	for (size_t i = 0; i < nr; i++)
 		remove_vma(detach[i]);
 	free(detach);
+	free_pgtables_range(mm, start, end);
 	return 0;
 }

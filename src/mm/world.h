@@ -25,6 +25,7 @@ enum world_cache {
 struct world {
 	const struct anon_rmap_ops *rmap;
 	bool zero_page;			/* read faults map the shared zero page */
+	int thp;			/* enum anonrmap_thp */
 	unsigned long fault_around_pages;	/* 16: 64 KiB, as on our machines */
 	struct kmem_cache caches[NR_WORLD_CACHES];
 	struct list_head mms;		/* every mm ever created, creation order */

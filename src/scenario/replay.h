@@ -11,6 +11,7 @@
 struct replay_opts {
 	const char *mode;	/* "classic" (default when NULL) or another rmap design */
 	bool zero_page;		/* map the shared zero page on read faults */
+	int thp;		/* enum anonrmap_thp; 0 is madvise, as on our machines */
 	bool check;		/* run the invariant checker after every operation */
 	FILE *diag;		/* where checker violations go (stderr when NULL) */
 };
