@@ -53,3 +53,24 @@ int anon_vma_interval_tree_check(struct rb_root *root, char *err,
 {
 	return __anon_vma_interval_tree_check(root, err, errlen);
 }
+
+/*
+ * A VMA's interval-tree key is its page range, so before vm_start, vm_end
+ * or vm_pgoff change every link of the VMA leaves its tree, and goes back
+ * after: both rmap designs keep their links this way.
+ */
+void anon_vma_interval_tree_pre_update_vma(struct vm_area_struct *vma)
+{
+	struct anon_vma_chain *avc;
+
+	list_for_each_entry(avc, &vma->anon_vma_chain, same_vma)
+		anon_vma_interval_tree_remove(avc, &avc->anon_vma->rb_root);
+}
+
+void anon_vma_interval_tree_post_update_vma(struct vm_area_struct *vma)
+{
+	struct anon_vma_chain *avc;
+
+	list_for_each_entry(avc, &vma->anon_vma_chain, same_vma)
+		anon_vma_interval_tree_insert(avc, &avc->anon_vma->rb_root);
+}

@@ -13,64 +13,12 @@
  */
 #include <stdlib.h>
 
+#include "lib/ptr_set.h"
 #include "mm/check.h"
 #include "mm/internal.h"
 #include "mm/interval_tree.h"
 #include "mm/lazy_rmap.h"
 #include "mm/rmap.h"
-
-struct ptr_set {
-	void **p;
-	long *a, *b, *c;	/* per-entry counters, meaning set by the user */
-	size_t nr, cap;
-};
-
-static long set_index(const struct ptr_set *s, const void *p)
-{
-	for (size_t i = 0; i < s->nr; i++)
-		if (s->p[i] == p)
-			return (long)i;
-	return -1;
-}
-
-static long set_add(struct ptr_set *s, void *p)
-{
-	long i = set_index(s, p);
-
-	if (i >= 0)
-		return i;
-	if (s->nr == s->cap) {
-		size_t cap = s->cap ? 2 * s->cap : 32;
-
-		s->p = realloc(s->p, cap * sizeof(*s->p));
-		s->a = realloc(s->a, cap * sizeof(long));
-		s->b = realloc(s->b, cap * sizeof(long));
-		s->c = realloc(s->c, cap * sizeof(long));
-		if (!s->p || !s->a || !s->b || !s->c)
-			abort();
-		s->cap = cap;
-	}
-	s->p[s->nr] = p;
-	s->a[s->nr] = s->b[s->nr] = s->c[s->nr] = 0;
-	return (long)s->nr++;
-}
-
-/* set_add() may move the arrays, so it runs before they are indexed. */
-static void set_bump(struct ptr_set *s, void *p, int which)
-{
-	long i = set_add(s, p);
-	long *arr = which == 0 ? s->a : which == 1 ? s->b : s->c;
-
-	arr[i]++;
-}
-
-static void set_free(struct ptr_set *s)
-{
-	free(s->p);
-	free(s->a);
-	free(s->b);
-	free(s->c);
-}
 
 static bool avc_in_tree(struct anon_vma_chain *avc)
 {
@@ -125,7 +73,7 @@ static void check_chain(struct lazy_ctx *lc, struct vm_area_struct *vma)
 		root = avc->anon_vma->root;
 		if (avc->anon_vma == own)
 			own_found = true;
-		set_add(&lc->avs, avc->anon_vma);
+		ptr_set_add(&lc->avs, avc->anon_vma);
 	}
 	switch (anon_vma_tree_type(tree)) {
 	case ANON_VMA_TREE_REGULAR:
@@ -136,7 +84,7 @@ static void check_chain(struct lazy_ctx *lc, struct vm_area_struct *vma)
 			check_report(ctx, "mm %u VMA %lx-%lx: chain without an anon_vma",
 				     id, vma->vm_start, vma->vm_end);
 		if (own && kmem_obj_live(own))
-			set_bump(&lc->avs, own, 0);
+			ptr_set_bump(&lc->avs, own, 0);
 		break;
 	case ANON_VMA_TREE_PARENT:
 		if (!kmem_obj_live(own)) {
@@ -147,7 +95,7 @@ static void check_chain(struct lazy_ctx *lc, struct vm_area_struct *vma)
 		if (!own_found)
 			check_report(ctx, "mm %u VMA %lx-%lx: PARENT VMA not linked into its "
 				     "parent's anon_vma", id, vma->vm_start, vma->vm_end);
-		set_bump(&lc->avs, own, 2);
+		ptr_set_bump(&lc->avs, own, 2);
 		break;
 	case ANON_VMA_TREE_VMA:
 		if (!list_empty(&vma->anon_vma_chain))
@@ -173,7 +121,7 @@ static void check_lazy_root(struct lazy_ctx *lc, struct vm_area_struct *vma)
 			     id, vma->vm_start, vma->vm_end);
 		return;
 	}
-	set_bump(&lc->vmas, root, 1);
+	ptr_set_bump(&lc->vmas, root, 1);
 	if (root->vm_mm != vma->vm_mm)
 		check_report(lc->ctx, "mm %u VMA %lx-%lx: its lazy root belongs to another mm",
 			     id, vma->vm_start, vma->vm_end);
@@ -204,7 +152,7 @@ static void check_pte_lazy(struct mm_struct *mm, unsigned long addr, pte_t *pte,
 	else if (root->vm_mm != mm)
 		check_report(lc->ctx, "folio #%lu (mm %u %lx): mapping names a VMA of mm %u",
 			     folio->serial, mm->id, addr, root->vm_mm->id);
-	else if (set_index(&lc->vmas, root) < 0 || !lc->vmas.a[set_index(&lc->vmas, root)])
+	else if (ptr_set_find(&lc->vmas, root) < 0 || !lc->vmas.count[0][ptr_set_find(&lc->vmas, root)])
 		check_report(lc->ctx, "folio #%lu (mm %u %lx): its lazy root VMA %lx-%lx has "
 			     "left the address space", folio->serial, mm->id, addr,
 			     root->vm_start, root->vm_end);
@@ -220,7 +168,7 @@ static void check_anon_vmas(struct lazy_ctx *lc)
 		struct anon_vma *av = s->p[i];
 
 		if (kmem_obj_live(av->root))
-			set_add(s, av->root);
+			ptr_set_add(s, av->root);
 	}
 	reachable = s->nr;
 	for (size_t i = 0; i < reachable; i++) {
@@ -241,26 +189,26 @@ static void check_anon_vmas(struct lazy_ctx *lc)
 					     (void *)av);
 		}
 		if (!RB_EMPTY_ROOT(&av->rb_root)) {
-			set_bump(s, av->parent, 1);
-			s->c[i]++;
+			ptr_set_bump(s, av->parent, 1);
+			s->count[2][i]++;
 		}
 		if (av->root != av)
-			set_bump(s, av->root, 2);
+			ptr_set_bump(s, av->root, 2);
 	}
 	for (size_t i = 0; i < reachable; i++) {
 		struct anon_vma *av = s->p[i];
 
 		if (!kmem_obj_live(av))
 			continue;
-		if ((long)av->num_active_vmas != s->a[i])
+		if ((long)av->num_active_vmas != s->count[0][i])
 			check_report(lc->ctx, "anon_vma %p: num_active_vmas %lu, %ld VMAs use it",
-				     (void *)av, av->num_active_vmas, s->a[i]);
-		if ((long)av->num_children != s->b[i])
+				     (void *)av, av->num_active_vmas, s->count[0][i]);
+		if ((long)av->num_children != s->count[1][i])
 			check_report(lc->ctx, "anon_vma %p: num_children %lu, recomputed %ld",
-				     (void *)av, av->num_children, s->b[i]);
-		if (av->refcount != s->c[i])
+				     (void *)av, av->num_children, s->count[1][i]);
+		if (av->refcount != s->count[2][i])
 			check_report(lc->ctx, "anon_vma %p: refcount %ld, recomputed %ld",
-				     (void *)av, av->refcount, s->c[i]);
+				     (void *)av, av->refcount, s->count[2][i]);
 	}
 	if (anon_vma_cachep(lc->ctx->world)->live != (long)reachable)
 		check_report(lc->ctx, "anon_vma leak: %ld live, %zu reachable",
@@ -280,7 +228,7 @@ void lazy_check(struct check_ctx *ctx)
 		for (struct vm_area_struct *vma = vma_first(mm); vma; vma = vma_next(vma)) {
 			if (!kmem_obj_live(vma))
 				continue;	/* the generic check reports it */
-			set_bump(&lc.vmas, vma, 0);
+			ptr_set_bump(&lc.vmas, vma, 0);
 			if (vma->vm_rcuref <= 0)
 				check_report(ctx, "mm %u VMA %lx-%lx: freed (its last reference "
 					     "put) while still in the tree", mm->id,
@@ -299,16 +247,16 @@ void lazy_check(struct check_ctx *ctx)
 	}
 	for (size_t i = 0; i < lc.vmas.nr; i++) {
 		struct vm_area_struct *vma = lc.vmas.p[i];
-		long want = lc.vmas.a[i] + lc.vmas.b[i];
+		long want = lc.vmas.count[0][i] + lc.vmas.count[1][i];
 
-		if (lc.vmas.a[i])
+		if (lc.vmas.count[0][i])
 			nr_in_tree++;
 		else
 			nr_kept++;
 		if (vma->vm_rcuref > 0 && vma->vm_rcuref != want)
 			check_report(ctx, "mm %u VMA %lx-%lx%s: refcount %ld, recomputed %ld",
 				     vma->vm_mm->id, vma->vm_start, vma->vm_end,
-				     lc.vmas.a[i] ? "" : " (kept by references)",
+				     lc.vmas.count[0][i] ? "" : " (kept by references)",
 				     vma->vm_rcuref, want);
 	}
 	list_for_each_entry(mm, &w->mms, mmlist)
@@ -321,6 +269,6 @@ void lazy_check(struct check_ctx *ctx)
 	if (vm_area_cachep(w)->live != nr_in_tree + nr_kept)
 		check_report(ctx, "vm_area_struct leak: %ld live, %ld in address spaces, "
 			     "%ld kept by references", vm_area_cachep(w)->live, nr_in_tree, nr_kept);
-	set_free(&lc.vmas);
-	set_free(&lc.avs);
+	ptr_set_free(&lc.vmas);
+	ptr_set_free(&lc.avs);
 }

@@ -537,22 +537,6 @@ static bool lazy_merge_keep(struct vm_area_struct *gone)
 	return vma_anon_vma_lazy_root(gone) == gone;
 }
 
-static void lazy_pre_update(struct vm_area_struct *vma)
-{
-	struct anon_vma_chain *avc;
-
-	list_for_each_entry(avc, &vma->anon_vma_chain, same_vma)
-		anon_vma_interval_tree_remove(avc, &avc->anon_vma->rb_root);
-}
-
-static void lazy_post_update(struct vm_area_struct *vma)
-{
-	struct anon_vma_chain *avc;
-
-	list_for_each_entry(avc, &vma->anon_vma_chain, same_vma)
-		anon_vma_interval_tree_insert(avc, &avc->anon_vma->rb_root);
-}
-
 /* ---- folios (patch 13) ---- */
 
 /*
@@ -758,8 +742,8 @@ const struct anon_rmap_ops lazy_anon_rmap_ops = {
 	.merge_remove = lazy_merge_remove,
 	.merge_keep = lazy_merge_keep,
 	.vma_free = lazy_vma_free,
-	.pre_update = lazy_pre_update,
-	.post_update = lazy_post_update,
+	.pre_update = anon_vma_interval_tree_pre_update_vma,
+	.post_update = anon_vma_interval_tree_post_update_vma,
 	.folio_set_anon = lazy_folio_set_anon,
 	.folio_move = lazy_folio_move,
 	.walk = lazy_walk,

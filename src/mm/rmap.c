@@ -329,22 +329,6 @@ static void classic_merge_remove(struct vm_area_struct *survivor, struct vm_area
 		classic_unlink(gone);
 }
 
-static void classic_pre_update(struct vm_area_struct *vma)
-{
-	struct anon_vma_chain *avc;
-
-	list_for_each_entry(avc, &vma->anon_vma_chain, same_vma)
-		anon_vma_interval_tree_remove(avc, &avc->anon_vma->rb_root);
-}
-
-static void classic_post_update(struct vm_area_struct *vma)
-{
-	struct anon_vma_chain *avc;
-
-	list_for_each_entry(avc, &vma->anon_vma_chain, same_vma)
-		anon_vma_interval_tree_insert(avc, &avc->anon_vma->rb_root);
-}
-
 /*
  * __folio_set_anon(): a folio not exclusive to this VMA may be reached from
  * any VMA of the family, so it points at the root.
@@ -464,8 +448,8 @@ const struct anon_rmap_ops classic_anon_rmap_ops = {
 	.compatible = classic_compatible,
 	.dup = classic_dup,
 	.merge_remove = classic_merge_remove,
-	.pre_update = classic_pre_update,
-	.post_update = classic_post_update,
+	.pre_update = anon_vma_interval_tree_pre_update_vma,
+	.post_update = anon_vma_interval_tree_post_update_vma,
 	.folio_set_anon = classic_folio_set_anon,
 	.folio_move = classic_folio_move,
 	.walk = classic_walk,

@@ -8,46 +8,14 @@
  */
 #include <stdlib.h>
 
+#include "lib/ptr_set.h"
 #include "mm/check.h"
 #include "mm/internal.h"
 #include "mm/interval_tree.h"
 #include "mm/rmap.h"
 
-struct av_set {
-	struct anon_vma **av;
-	long *active, *children, *refs;
-	size_t nr, cap;
-};
-
-static long av_index(struct av_set *s, struct anon_vma *av)
-{
-	for (size_t i = 0; i < s->nr; i++)
-		if (s->av[i] == av)
-			return (long)i;
-	return -1;
-}
-
-static long av_add(struct av_set *s, struct anon_vma *av)
-{
-	long i = av_index(s, av);
-
-	if (i >= 0)
-		return i;
-	if (s->nr == s->cap) {
-		size_t cap = s->cap ? 2 * s->cap : 32;
-
-		s->av = realloc(s->av, cap * sizeof(*s->av));
-		s->active = realloc(s->active, cap * sizeof(long));
-		s->children = realloc(s->children, cap * sizeof(long));
-		s->refs = realloc(s->refs, cap * sizeof(long));
-		if (!s->av || !s->active || !s->children || !s->refs)
-			abort();
-		s->cap = cap;
-	}
-	s->av[s->nr] = av;
-	s->active[s->nr] = s->children[s->nr] = s->refs[s->nr] = 0;
-	return (long)s->nr++;
-}
+/* Recounted per anon_vma, compared with the stored counters. */
+enum { ACTIVE, CHILDREN, REFS };
 
 static bool avc_in_tree(struct anon_vma_chain *avc)
 {
@@ -60,7 +28,7 @@ static bool avc_in_tree(struct anon_vma_chain *avc)
 	return false;
 }
 
-static void check_vma_chain(struct check_ctx *ctx, struct av_set *s,
+static void check_vma_chain(struct check_ctx *ctx, struct ptr_set *s,
 			    struct vm_area_struct *vma, long *nr_avc)
 {
 	struct anon_vma_chain *avc;
@@ -88,7 +56,7 @@ static void check_vma_chain(struct check_ctx *ctx, struct av_set *s,
 		root = avc->anon_vma->root;
 		if (avc->anon_vma == vma->anon_vma)
 			own_found = true;
-		av_add(s, avc->anon_vma);
+		ptr_set_add(s, avc->anon_vma);
 	}
 	if (vma->anon_vma && !own_found)
 		check_report(ctx, "mm %u VMA %lx-%lx: its anon_vma is not on its chain",
@@ -96,16 +64,13 @@ static void check_vma_chain(struct check_ctx *ctx, struct av_set *s,
 	if (!vma->anon_vma && !list_empty(&vma->anon_vma_chain))
 		check_report(ctx, "mm %u VMA %lx-%lx: chain without an anon_vma",
 			     id, vma->vm_start, vma->vm_end);
-	if (vma->anon_vma && kmem_obj_live(vma->anon_vma)) {
-		long i = av_add(s, vma->anon_vma);
-
-		s->active[i]++;
-	}
+	if (vma->anon_vma && kmem_obj_live(vma->anon_vma))
+		ptr_set_bump(s, vma->anon_vma, ACTIVE);
 }
 
-static void check_anon_vma(struct check_ctx *ctx, struct av_set *s, size_t i)
+static void check_anon_vma(struct check_ctx *ctx, struct ptr_set *s, size_t i)
 {
-	struct anon_vma *av = s->av[i];
+	struct anon_vma *av = s->p[i];
 	struct rb_node *n;
 	char err[128];
 	int depth = 0;
@@ -131,37 +96,31 @@ static void check_anon_vma(struct check_ctx *ctx, struct av_set *s, size_t i)
 }
 
 /* Counters as the structure implies them; compare with the stored ones. */
-static void check_counters(struct check_ctx *ctx, struct av_set *s)
+static void check_counters(struct check_ctx *ctx, struct ptr_set *s)
 {
 	for (size_t i = 0; i < s->nr; i++) {
-		struct anon_vma *av = s->av[i];
+		struct anon_vma *av = s->p[i];
 		bool alive = !RB_EMPTY_ROOT(&av->rb_root);
 
-		long k;
-
-		/* av_add() may move the arrays, so index only after it returns */
 		if (alive) {
-			k = av_add(s, av->parent);
-			s->children[k]++;
-			s->refs[i]++;
+			ptr_set_bump(s, av->parent, CHILDREN);
+			s->count[REFS][i]++;
 		}
-		if (av->root != av) {
-			k = av_add(s, av->root);
-			s->refs[k]++;
-		}
+		if (av->root != av)
+			ptr_set_bump(s, av->root, REFS);
 	}
 	for (size_t i = 0; i < s->nr; i++) {
-		struct anon_vma *av = s->av[i];
+		struct anon_vma *av = s->p[i];
 
-		if ((long)av->num_active_vmas != s->active[i])
+		if ((long)av->num_active_vmas != s->count[ACTIVE][i])
 			check_report(ctx, "anon_vma %p: num_active_vmas %lu, %ld VMAs use it",
-				     (void *)av, av->num_active_vmas, s->active[i]);
-		if ((long)av->num_children != s->children[i])
+				     (void *)av, av->num_active_vmas, s->count[ACTIVE][i]);
+		if ((long)av->num_children != s->count[CHILDREN][i])
 			check_report(ctx, "anon_vma %p: num_children %lu, recomputed %ld",
-				     (void *)av, av->num_children, s->children[i]);
-		if (av->refcount != s->refs[i])
+				     (void *)av, av->num_children, s->count[CHILDREN][i]);
+		if (av->refcount != s->count[REFS][i])
 			check_report(ctx, "anon_vma %p: refcount %ld, recomputed %ld",
-				     (void *)av, av->refcount, s->refs[i]);
+				     (void *)av, av->refcount, s->count[REFS][i]);
 	}
 }
 
@@ -169,7 +128,7 @@ void classic_check(struct check_ctx *ctx);
 void classic_check(struct check_ctx *ctx)
 {
 	struct world *w = ctx->world;
-	struct av_set s = { 0 };
+	struct ptr_set s = { 0 };
 	struct mm_struct *mm;
 	struct folio *folio;
 	long nr_avc = 0, nr_vma = 0;
@@ -185,8 +144,8 @@ void classic_check(struct check_ctx *ctx)
 	}
 	/* roots pinned only by their children are reachable through them */
 	for (size_t i = 0; i < s.nr; i++)
-		if (kmem_obj_live(s.av[i]->root))
-			av_add(&s, s.av[i]->root);
+		if (kmem_obj_live(((struct anon_vma *)s.p[i])->root))
+			ptr_set_add(&s, ((struct anon_vma *)s.p[i])->root);
 	reachable = s.nr;
 	for (size_t i = 0; i < reachable; i++)
 		check_anon_vma(ctx, &s, i);
@@ -208,8 +167,5 @@ void classic_check(struct check_ctx *ctx)
 	if (vm_area_cachep(w)->live != nr_vma)
 		check_report(ctx, "vm_area_struct leak: %ld live, %ld in address spaces",
 			     vm_area_cachep(w)->live, nr_vma);
-	free(s.av);
-	free(s.active);
-	free(s.children);
-	free(s.refs);
+	ptr_set_free(&s);
 }
