@@ -79,36 +79,6 @@ static bool lazy_vma_free(struct vm_area_struct *vma)
 
 /* ---- anon_vma objects, the same life cycle as classic ---- */
 
-static struct anon_vma *anon_vma_alloc(struct world *w)
-{
-	struct anon_vma *anon_vma = kmem_cache_alloc(anon_vma_cachep(w));
-
-	if (!anon_vma)
-		return NULL;
-	anon_vma->refcount = 1;
-	anon_vma->num_children = 0;
-	anon_vma->num_active_vmas = 0;
-	anon_vma->parent = anon_vma;
-	anon_vma->root = anon_vma;
-	anon_vma->rb_root = RB_ROOT;
-	return anon_vma;
-}
-
-static void get_anon_vma(struct anon_vma *anon_vma)
-{
-	anon_vma->refcount++;
-}
-
-static struct anon_vma_chain *anon_vma_chain_alloc(struct world *w)
-{
-	return kmem_cache_alloc(anon_vma_chain_cachep(w));
-}
-
-static void anon_vma_chain_free(struct world *w, struct anon_vma_chain *avc)
-{
-	kmem_cache_free(anon_vma_chain_cachep(w), avc);
-}
-
 static void anon_vma_chain_assign(struct vm_area_struct *vma, struct anon_vma_chain *avc,
 				  struct anon_vma *anon_vma)
 {
@@ -574,19 +544,6 @@ static void lazy_folio_move(struct folio *folio, struct vm_area_struct *vma)
 		return;
 	}
 	folio->mapping = (unsigned long)anon_vma + FOLIO_MAPPING_ANON;
-}
-
-/* vma_address(): -EFAULT when @pgoff is outside @vma. */
-static unsigned long vma_address(const struct vm_area_struct *vma, pgoff_t pgoff)
-{
-	unsigned long address;
-
-	if (pgoff < vma->vm_pgoff)
-		return -EFAULT;
-	address = vma->vm_start + ((pgoff - vma->vm_pgoff) << PAGE_SHIFT);
-	if (address < vma->vm_start || address >= vma->vm_end)
-		return -EFAULT;
-	return address;
 }
 
 /*

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Classic anon_vma internals shared by rmap.c and its checker. */
+/* anon_vma objects (anon_vma.c) and classic internals shared with its checker. */
 #ifndef ANONRMAP_RMAP_H
 #define ANONRMAP_RMAP_H
 
@@ -13,6 +13,12 @@ static inline struct anon_vma *folio_anon_vma(const struct folio *folio)
 }
 
 void anon_vma_ctor(void *obj);
+struct anon_vma *anon_vma_alloc(struct world *w);
+void get_anon_vma(struct anon_vma *anon_vma);
+struct anon_vma_chain *anon_vma_chain_alloc(struct world *w);
+void anon_vma_chain_free(struct world *w, struct anon_vma_chain *avc);
+/* Where the page at @pgoff sits in @vma, or -EFAULT if outside it. */
+unsigned long vma_address(const struct vm_area_struct *vma, pgoff_t pgoff);
 struct anon_vma *folio_get_anon_vma(struct folio *folio);
 void put_anon_vma(struct anon_vma *anon_vma);
 struct anon_vma *find_mergeable_anon_vma(struct vm_area_struct *vma);
