@@ -11,6 +11,9 @@
 #include "scenario/scenario.h"
 
 #define GEN_BASE SCN_WINDOW_START
+/* THP needs whole aligned 2 MiB ranges, kept apart from the busy pages */
+#define GEN_HUGE_BASE (SCN_WINDOW_START + (64ULL << 20))
+#define GEN_HUGE_SLOTS 4
 
 struct gen {
 	uint64_t state;
@@ -43,6 +46,8 @@ static const char *any_proc(struct gen *g)
 
 static uint64_t any_addr(struct gen *g)
 {
+	if (g->o->huge && !pick(g, 4))
+		return GEN_HUGE_BASE + (uint64_t)pick(g, GEN_HUGE_SLOTS * 512) * 4096;
 	return GEN_BASE + (uint64_t)pick(g, g->o->pages) * 4096;
 }
 
@@ -63,6 +68,15 @@ static void gen_mmap(struct gen *g)
 {
 	uint64_t addr = any_addr(g);
 	unsigned int len = any_len(g);
+
+	if (g->o->huge && !pick(g, 3)) {
+		/* a whole-THP-sized region, sometimes off by a page */
+		addr = GEN_HUGE_BASE + (uint64_t)pick(g, GEN_HUGE_SLOTS) * (2ULL << 20) +
+		       (pick(g, 4) ? 0 : 4096);
+		fprintf(g->out, "mmap %s 0x%llx %uM rw-\n", any_proc(g),
+			(unsigned long long)addr, 2 + 2 * pick(g, 2));
+		return;
+	}
 
 	if (g->file_declared && !pick(g, 4))
 		fprintf(g->out, "mmap %s 0x%llx %uK %s lib 0x%x\n", any_proc(g),
@@ -114,6 +128,7 @@ void gen_opts_default(struct gen_opts *o)
 	o->max_procs = 5;
 	o->pages = 128;
 	o->migrate = false;
+	o->huge = false;
 }
 
 void scenario_generate(uint64_t seed, const struct gen_opts *o, FILE *out)
@@ -123,9 +138,9 @@ void scenario_generate(uint64_t seed, const struct gen_opts *o, FILE *out)
 	struct gen g = { .state = seed, .o = o, .out = out, .nr_live = 1 };
 
 	strcpy(g.live[0], "P0");
-	fprintf(out, "# generated: anonrmap gen %llu --ops %u --procs %u --pages %u%s\n",
+	fprintf(out, "# generated: anonrmap gen %llu --ops %u --procs %u --pages %u%s%s\n",
 		(unsigned long long)seed, o->ops, o->max_procs, o->pages,
-		o->migrate ? " --migrate" : "");
+		o->migrate ? " --migrate" : "", o->huge ? " --huge" : "");
 	if (pick(&g, 2)) {
 		fprintf(out, "file lib 64K\n");
 		g.file_declared = true;
@@ -146,6 +161,10 @@ void scenario_generate(uint64_t seed, const struct gen_opts *o, FILE *out)
 				(unsigned long long)any_addr(&g), any_len(&g) * 4);
 		else if (r < 73)
 			gen_mremap(&g);
+		else if (r < 81 && o->huge && !pick(&g, 2))
+			fprintf(out, "madvise %s 0x%llx 2M hugepage\n", any_proc(&g),
+				(unsigned long long)(GEN_HUGE_BASE +
+						     (uint64_t)pick(&g, GEN_HUGE_SLOTS) * (2ULL << 20)));
 		else if (r < 81)
 			fprintf(out, "madvise %s 0x%llx %uK %s\n", any_proc(&g),
 				(unsigned long long)any_addr(&g), any_len(&g) * 4, advice[pick(&g, 7)]);

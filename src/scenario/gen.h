@@ -15,6 +15,7 @@ struct gen_opts {
 	unsigned int max_procs;	/* live processes at most, default 5 */
 	unsigned int pages;	/* size of the busy part of the window, default 128 */
 	bool migrate;		/* also emit migrate (the kernel runner refuses it) */
+	bool huge;		/* also map 2 MiB-aligned regions and advise hugepage */
 };
 
 void gen_opts_default(struct gen_opts *o);

@@ -87,6 +87,17 @@ static void test_classic_dense_corpus(void **state)
 	run_corpus("classic", &o);
 }
 
+/* Regions where THP forms, split and move: the 2 MiB rules. */
+static void test_classic_huge_corpus(void **state)
+{
+	struct gen_opts o;
+
+	gen_opts_default(&o);
+	o.huge = true;
+	o.migrate = true;
+	run_corpus("classic", &o);
+}
+
 /*
  * The lazy design is known to break (docs/findings.md), so its corpus cannot
  * be required to pass. What it must do: run every seed to the end without
@@ -167,6 +178,7 @@ int main(void)
 		cmocka_unit_test(test_generator_is_deterministic),
 		cmocka_unit_test(test_classic_corpus),
 		cmocka_unit_test(test_classic_dense_corpus),
+		cmocka_unit_test(test_classic_huge_corpus),
 		cmocka_unit_test(test_lazy_corpus_shows_only_known_flaws),
 	};
 
