@@ -2,24 +2,21 @@
 /*
  * From many noisy readings to one count per observe block.
  *
- * The slab counts are machine-wide: another process that forks, exits or
- * faults a new mapping while a step is measured moves them, by one or by
- * hundreds. Measuring each step on its own (the counts are read right
+ * The slab counts are machine-wide: another process that forks, execs,
+ * exits or faults a new mapping while a step is measured moves them, by one
+ * or by hundreds. Measuring each step on its own (the counts are read right
  * before and right after it) keeps the windows in which that can happen
  * short, and judging each step separately means a disturbance in one step
  * of one run spoils nothing else.
  *
  * Per step, the value printed is the one most runs measured, not the
  * median: on a busy machine the disturbances are mostly small and of one
- * sign (another process's first fault in a new mapping adds one anon_vma
- * and one chain), which drags a median along once a third of the runs are
- * hit, while an undisturbed step always measures the same value, so the
- * most frequent value stays right for as long as undisturbed runs outnumber
- * every single kind of disturbance. The runner keeps repeating until that
- * value leads clearly for every step, and batches of runs judged on their
- * own agree with each other and with all runs together, which guards
- * against a burst of activity that spoils every run of one batch the same
- * way (see measure() in runner.c).
+ * sign (a freshly exec'd program's first fault in each of its mappings adds
+ * one anon_vma and one chain), which drags a median along once a third of
+ * the runs are hit, while an undisturbed step always measures the same
+ * value. So the most frequent value stays right for as long as undisturbed
+ * runs outnumber every single kind of disturbance, even when they are a
+ * minority of all runs.
  */
 #include "kernel/kernel_internal.h"
 
@@ -95,21 +92,33 @@ bool series_varies(const struct count_series *s)
 }
 
 /*
- * The value most runs measured for one step, taking the two counts as one
- * pair, and how clearly it won: how many runs measured it, and how many
- * more than the runner-up. Ties go to the pair seen first.
+ * Whether @votes runs against @runner_up is more than chance: were both
+ * values equally likely, the difference would stay within two standard
+ * deviations, 2 * sqrt(votes + runner_up), nineteen times out of twenty.
  */
-static void step_mode(const struct count_series *s, size_t step, size_t from, size_t to,
-		      long *av, long *avc, struct series_quality *q)
+static bool clear_win(size_t votes, size_t runner_up)
 {
-	size_t r, o, best = 0, second = 0, best_run = from;
+	size_t lead = votes - runner_up;
 
-	for (r = from; r < to; r++) {
+	return lead * lead > 4 * (votes + runner_up);
+}
+
+/*
+ * The value most runs measured for one step, taking the two counts as one
+ * pair; ties go to the pair seen first. Records in @q how clearly it won,
+ * when that is less clear than for the steps before.
+ */
+static void step_mode(const struct count_series *s, size_t step, long *av, long *avc,
+		      struct series_quality *q)
+{
+	size_t n = s->nr_runs, r, o, best = 0, second = 0, best_run = 0;
+
+	for (r = 0; r < n; r++) {
 		long a = s->av[r * s->nr_steps + step], c = s->avc[r * s->nr_steps + step];
 		size_t same = 0;
 		bool seen = false;
 
-		for (o = from; o < to; o++) {
+		for (o = 0; o < n; o++) {
 			long oa = s->av[o * s->nr_steps + step], oc = s->avc[o * s->nr_steps + step];
 
 			if (oa != a || oc != c)
@@ -132,24 +141,23 @@ static void step_mode(const struct count_series *s, size_t step, size_t from, si
 	}
 	*av = s->av[best_run * s->nr_steps + step];
 	*avc = s->avc[best_run * s->nr_steps + step];
-	if (best - second < q->min_lead)
-		q->min_lead = best - second;
-	if (best < q->min_votes)
-		q->min_votes = best;
-	if (best < 2 * second)
-		q->dominant = false;
+	if (best - second < q->votes - q->runner_up) {
+		q->votes = best;
+		q->runner_up = second;
+	}
+	if (!clear_win(best, second))
+		q->clear = false;
 }
 
 /* Per-block sums of the step values into out[block] and out[nr_blocks + block]. */
-static void block_sums(const struct count_series *s, size_t from, size_t to, long *out,
-		       struct series_quality *q)
+static void block_sums(const struct count_series *s, long *out, struct series_quality *q)
 {
 	long sum_av = 0, sum_avc = 0, av, avc;
 	size_t b, step = 0;
 
 	for (b = 0; b < s->nr_blocks; b++) {
 		for (; step < s->block_at[b]; step++) {
-			step_mode(s, step, from, to, &av, &avc, q);
+			step_mode(s, step, &av, &avc, q);
 			sum_av += av;
 			sum_avc += avc;
 		}
@@ -158,22 +166,22 @@ static void block_sums(const struct count_series *s, size_t from, size_t to, lon
 	}
 }
 
-int series_estimate(const struct count_series *scn, const struct count_series *skel,
-		    size_t from, size_t to, long *out, struct series_quality *q)
+int series_estimate(const struct count_series *scn, const struct count_series *skel, long *out,
+		    struct series_quality *q)
 {
 	size_t n = 2 * scn->nr_blocks, i;
 	long *sk;
 
-	if (from >= to || to > scn->nr_runs || to > skel->nr_runs ||
-	    scn->nr_blocks != skel->nr_blocks)
+	if (!scn->nr_runs || scn->nr_runs != skel->nr_runs || scn->nr_blocks != skel->nr_blocks)
 		return -EINVAL;
 	sk = calloc(n ? n : 1, sizeof(long));
 	if (!sk)
 		return -ENOMEM;
-	q->min_lead = q->min_votes = to - from;
-	q->dominant = true;
-	block_sums(scn, from, to, out, q);
-	block_sums(skel, from, to, sk, q);
+	q->clear = true;
+	q->votes = scn->nr_runs;
+	q->runner_up = 0;
+	block_sums(scn, out, q);
+	block_sums(skel, sk, q);
 	for (i = 0; i < n; i++)
 		out[i] -= sk[i];
 	free(sk);

@@ -127,21 +127,20 @@ int series_add(struct count_series *s, const struct slab_counts *delta, size_t n
 void series_free(struct count_series *s);
 /* Whether any step measured differently in different runs. */
 bool series_varies(const struct count_series *s);
-/* How clearly the values taken stood out, over all steps. */
+/* How clearly the values taken stood out, in the least clear step. */
 struct series_quality {
-	size_t min_votes;	/* runs that measured the value, at the least */
-	size_t min_lead;	/* ... minus runs that measured the runner-up */
-	bool dominant;		/* each value had twice the runner-up's runs */
+	bool clear;		/* in every step, by more than chance explains */
+	size_t votes;		/* runs that measured the value taken */
+	size_t runner_up;	/* runs that measured the next most frequent one */
 };
 
 /*
  * The counts to print for each block, [block] for anon_vma and
  * [nr_blocks + block] for anon_vma_chain: for every step up to the block,
- * the change most of runs [from, to) measured, summed, scenario minus
- * skeleton.
+ * the change most runs measured, summed, scenario minus skeleton.
  */
-int series_estimate(const struct count_series *scn, const struct count_series *skel,
-		    size_t from, size_t to, long *out, struct series_quality *q);
+int series_estimate(const struct count_series *scn, const struct count_series *skel, long *out,
+		    struct series_quality *q);
 /* What run @run alone says for @block: out[0] anon_vma, out[1] anon_vma_chain. */
 void series_run_total(const struct count_series *scn, const struct count_series *skel,
 		      size_t run, size_t block, long out[2]);

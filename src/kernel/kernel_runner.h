@@ -64,6 +64,21 @@ const char *kernel_zero_page_message(int zero_page);
  */
 int kernel_run_scenario(const struct scenario *scn, const struct kernel_opts *opts, FILE *out);
 
+/* What a run found out about itself, beyond its observation. */
+struct kernel_report {
+	unsigned int runs;	/* pairs of runs it took */
+	/*
+	 * Some count never became clear within max_reps pairs (a warning
+	 * says so): the machine was too busy, and a rerun may well print
+	 * other counts. VMAs, pages and fail lines are not affected.
+	 */
+	bool unclear;
+};
+
+/* kernel_run_scenario(), also filling @report (may be NULL). */
+int kernel_run_scenario_report(const struct scenario *scn, const struct kernel_opts *opts,
+			       FILE *out, struct kernel_report *report);
+
 /*
  * The subcommands. @argv[0] is the subcommand's own name ("kernel",
  * "compare"), options and files follow, as main() would hand them on with

@@ -28,6 +28,8 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Pages a touch step faults at most; see touch_in_pieces(). */
+#define TOUCH_PIECE_PAGES 256
 /* A worker that takes longer than this over one command is stuck. */
 #define REPLY_TIMEOUT_MS (10 * 60 * 1000)
 #define FILE_FILL_BYTE 0xa5
@@ -358,6 +360,36 @@ static void build_cmd(const struct runner *r, const struct scn_op *op, struct kw
 	}
 }
 
+/*
+ * A long touch is measured a piece at a time: faulting a megabyte takes
+ * about as long as reading the counts, while faulting a gigabyte in one step
+ * would leave a window of a second for other processes to disturb. Almost
+ * every piece changes nothing, and counts.c judges each piece on its own.
+ * The worker stops at the first fault as before; the pieces after it are
+ * not sent, in every run alike.
+ */
+static int touch_in_pieces(struct runner *r, const struct scn_op *op, pid_t pid,
+			   struct run_result *res)
+{
+	const uint64_t piece = TOUCH_PIECE_PAGES * KR_PAGE_SIZE;
+	struct kw_cmd c;
+	struct kw_reply rep;
+	uint64_t done;
+	int err = 0;
+
+	build_cmd(r, op, &c);
+	for (done = 0; done < op->len && !err; done += piece) {
+		c.addr = op->addr + done;
+		c.len = op->len - done < piece ? op->len - done : piece;
+		err = command(r, op->proc, pid, &c, &rep);
+		if (!err)
+			err = step(r, res);
+		if (!err && rep.err)
+			return add_fail(res, op->line, rep.err);
+	}
+	return err;
+}
+
 static int do_op(struct runner *r, const struct scn_op *op, struct run_result *res)
 {
 	struct kw_cmd c;
@@ -379,30 +411,25 @@ static int do_op(struct runner *r, const struct scn_op *op, struct run_result *r
 	}
 
 	pid = r->pids[op->proc];
+	if (pid && op->op == SCN_TOUCH)
+		return touch_in_pieces(r, op, pid, res);
 	if (!pid) {
 		/* Only after a fork the kernel refused. */
 		err = add_fail(res, op->line, ESRCH);
-		return err ? err : step(r, res);
-	}
-	if (op->op == SCN_EXIT) {
+	} else if (op->op == SCN_EXIT) {
 		c = (struct kw_cmd){ .op = KW_EXIT };
 		err = send_cmd(r, op->proc, &c);
 		if (!err)
 			err = reap(r, pid);
-		return err ? err : step(r, res);
+	} else {
+		build_cmd(r, op, &c);
+		err = command(r, op->proc, pid, &c, &rep);
+		if (!err && op->op == SCN_FORK && !rep.err)
+			r->pids[op->child] = rep.pid;
+		if (!err && rep.err)
+			err = add_fail(res, op->line, rep.err);
 	}
-	build_cmd(r, op, &c);
-	err = command(r, op->proc, pid, &c, &rep);
-	if (err)
-		return err;
-	if (op->op == SCN_FORK && !rep.err)
-		r->pids[op->child] = rep.pid;
-	if (rep.err) {
-		err = add_fail(res, op->line, rep.err);
-		if (err)
-			return err;
-	}
-	return step(r, res);
+	return err ? err : step(r, res);
 }
 
 static int run_once(struct runner *r, const struct scenario *s, struct run_result *res)
@@ -478,11 +505,12 @@ static int init_result(struct run_result *res, size_t nr_blocks, bool pages)
 }
 
 /*
- * The controller allocates while the workers live (VMA and page arrays,
- * output). A large malloc() would get its own mmap(), and that VMA its own
- * anon_vma on first touch, counted in one run but not in the other. With the
- * threshold at its maximum, every allocation comes from the brk heap, whose
- * single VMA has had its anon_vma since the first malloc.
+ * The controller allocates while it measures (the arrays of measurements
+ * grow between one step's reading and the next step). A large malloc()
+ * would get its own mmap(), and that VMA its own anon_vma on first touch,
+ * counted in whatever step comes next. With the threshold at its maximum,
+ * every allocation comes from the brk heap, whose single VMA has had its
+ * anon_vma since the first malloc.
  */
 static void set_up_malloc(void)
 {
@@ -749,14 +777,20 @@ struct measurement {
 	bool warned_tokens;
 };
 
-/* One run of the scenario and one of its skeleton, right after each other. */
-static int one_pair(struct runner *r, const struct scenario *skel, struct measurement *m)
+/*
+ * One run of the scenario and one of its skeleton, right after each other.
+ * With @look, the scenario run also reads VMAs and pages, to print them or
+ * to check that they come out the same every time; reading a large
+ * scenario's page tables every time would cost more than the runs.
+ */
+static int one_pair(struct runner *r, const struct scenario *skel, struct measurement *m,
+		    bool look)
 {
 	struct run_result scn_res, skel_res;
 	size_t which;
 	int err;
 
-	err = init_result(&scn_res, r->nr_blocks, true);
+	err = init_result(&scn_res, r->nr_blocks, look || !m->first.blocks);
 	if (err)
 		return err;
 	err = init_result(&skel_res, r->nr_blocks, false);
@@ -773,7 +807,7 @@ static int one_pair(struct runner *r, const struct scenario *skel, struct measur
 	if (!err && !m->first.blocks) {
 		m->first = scn_res;
 		memset(&scn_res, 0, sizeof(scn_res));
-	} else if (!err && !m->warned_tokens &&
+	} else if (!err && scn_res.pages && !m->warned_tokens &&
 		   !same_blocks(&m->first, &scn_res, r->nr_blocks, &which)) {
 		fprintf(r->diag,
 			"anonrmap: kernel: %s: warning: observe %s: VMAs or pages differ between runs "
@@ -798,77 +832,68 @@ static void jitter(unsigned int *seed)
 
 /*
  * reps pairs of runs, then, if any step measured differently in different
- * runs, batches of reps more, until the counts are clear, or max pairs have
- * run. Clear means: for every step, the value taken over all runs was
- * measured twice as often as the runner-up and a few times more; and the
- * last two batches, each judged alone, give the same counts as all runs
- * together. Most runs need not agree on a step: on a busy machine most runs
- * of a long step can be disturbed, each in its own way.
+ * runs, batches of reps more until the counts are clear, or max pairs have
+ * run. Clear means: for every step, the value taken outnumbers the
+ * runner-up by more than chance would explain (see counts.c), and the
+ * counts to print did not change over the last two batches, so that a burst
+ * of activity that spoils a batch shows as a change. Most runs need not
+ * agree on a step: on a busy machine most runs of a long step can be
+ * disturbed, each in its own way.
  */
 static int measure(struct runner *r, const struct scenario *skel, const struct kernel_opts *o,
-		   struct measurement *m, long *est)
+		   struct measurement *m, long *est, bool *clear)
 {
 	unsigned int reps = o->reps ? o->reps : KERNEL_DEFAULT_REPS;
 	unsigned int max = o->max_reps ? o->max_reps : 30 * reps, i;
-	unsigned int seed = (unsigned int)getpid();
+	unsigned int seed = (unsigned int)getpid(), stable = 0;
 	struct progress pg = { .on = o->verbose, .tty = isatty(fileno(r->diag)), .start = now() };
-	size_t n = 2 * r->nr_blocks, margin = reps < 3 ? reps : 3, runs;
-	struct series_quality q, bq;
+	size_t n = 2 * r->nr_blocks;
+	struct series_quality q;
 	bool settled = false;
-	long *prev, *cur;
+	long *prev;
 	int err = 0;
 
 	if (max < reps)
 		max = reps;
 	prev = calloc(n ? n : 1, sizeof(long));
-	cur = calloc(n ? n : 1, sizeof(long));
-	if (!prev || !cur) {
-		err = -ENOMEM;
-		goto out;
-	}
+	if (!prev)
+		return -ENOMEM;
 	for (;;) {
 		for (i = 0; i < reps && !err; i++) {
 			progress(&pg, r->diag, r->scn->path, m->scn.nr_runs, max);
-			err = one_pair(r, skel, m);
+			err = one_pair(r, skel, m, m->scn.nr_runs < reps);
 			jitter(&seed);
 		}
 		if (err)
 			break;
-		runs = m->scn.nr_runs;
-		err = series_estimate(&m->scn, &m->skel, 0, runs, est, &q);
+		if (m->scn.nr_runs > reps)
+			memcpy(prev, est, n * sizeof(long));
+		err = series_estimate(&m->scn, &m->skel, est, &q);
 		if (err)
 			break;
 		if (!series_varies(&m->scn) && !series_varies(&m->skel)) {
 			settled = true;
 			break;
 		}
-		if (runs > reps) {
-			memcpy(prev, cur, n * sizeof(long));
-			err = series_estimate(&m->scn, &m->skel, runs - reps, runs, cur, &bq);
-			if (err)
-				break;
-			settled = q.dominant && q.min_lead >= margin &&
-				  !memcmp(prev, cur, n * sizeof(long)) &&
-				  !memcmp(cur, est, n * sizeof(long));
-		} else {
-			err = series_estimate(&m->scn, &m->skel, 0, runs, cur, &bq);
-			if (err)
-				break;
-		}
-		if (settled || runs + reps > max)
+		if (m->scn.nr_runs > reps && !memcmp(prev, est, n * sizeof(long)))
+			stable++;
+		else
+			stable = 0;
+		settled = stable >= 2 && q.clear;
+		if (settled || m->scn.nr_runs + reps > max)
 			break;
 	}
 	if (pg.shown && pg.tty)
 		fputc('\n', r->diag);
+	*clear = settled;
 	if (!err && !settled)
 		fprintf(r->diag,
 			"anonrmap: kernel: %s: warning: after %zu runs the counts are still not "
-			"clear (a step's most frequent value came from %zu runs, %zu more than "
-			"the next); the machine is too busy for them to be trusted\n",
-			r->scn->path, m->scn.nr_runs, q.min_votes, q.min_lead);
-out:
+			"clear (in the least clear step, %zu runs measured the value taken and "
+			"%zu the next most frequent one); the machine is too busy for them to "
+			"be trusted\n",
+			r->scn->path, m->scn.nr_runs, q.votes, q.runner_up);
 	free(prev);
-	free(cur);
 	return err;
 }
 
@@ -878,7 +903,7 @@ static void report_counts(struct runner *r, const struct measurement *m, const l
 {
 	static const char *const names[] = { "anon_vma", "anon_vma_chain" };
 	size_t nr = m->scn.nr_runs, b, k, run;
-	long t[2], lo[2], hi[2];
+	long t[2], lo[2] = { 0, 0 }, hi[2] = { 0, 0 };
 
 	for (b = 0; b < r->nr_blocks; b++) {
 		for (run = 0; run < nr; run++) {
@@ -951,6 +976,12 @@ const char *kernel_zero_page_message(int zero_page)
 
 int kernel_run_scenario(const struct scenario *scn, const struct kernel_opts *opts, FILE *out)
 {
+	return kernel_run_scenario_report(scn, opts, out, NULL);
+}
+
+int kernel_run_scenario_report(const struct scenario *scn, const struct kernel_opts *opts,
+			       FILE *out, struct kernel_report *report)
+{
 	struct kernel_opts o = opts ? *opts : (struct kernel_opts){ 0 };
 	struct sigaction dfl = { .sa_handler = SIG_DFL }, ign = { .sa_handler = SIG_IGN };
 	struct sigaction old_chld, old_pipe;
@@ -959,13 +990,15 @@ int kernel_run_scenario(const struct scenario *scn, const struct kernel_opts *op
 	struct scenario skel = { 0 };
 	struct sched_param old_param;
 	int old_policy;
-	bool have_skel = false, realtime = false;
+	bool have_skel = false, realtime = false, clear = false;
 	long *est = NULL;
 	char why[256];
 	int lock_fd = -1, err = 0, status = KERNEL_OK;
 	size_t b;
 
 	r.diag = o.diag ? o.diag : stderr;
+	if (report)
+		*report = (struct kernel_report){ 0 };
 	if (scn->uses_migrate) {
 		fprintf(r.diag,
 			"anonrmap: kernel: %s: uses migrate, which a process cannot ask of the "
@@ -1013,9 +1046,13 @@ int kernel_run_scenario(const struct scenario *scn, const struct kernel_opts *op
 	if (!err)
 		err = start_zygote(&r);
 	if (!err)
-		err = measure(&r, &skel, &o, &m, est);
+		err = measure(&r, &skel, &o, &m, est, &clear);
 	if (err)
 		goto out;
+	if (report) {
+		report->runs = (unsigned int)m.scn.nr_runs;
+		report->unclear = !clear;
+	}
 	report_counts(&r, &m, est, o.verbose);
 	if (o.verbose) {
 		dump_steps(&r, "scenario", &m.scn);
