@@ -13,7 +13,6 @@
 #include "cli/commands.h"
 #include "mm/anon_rmap.h"
 #include "scenario/gen.h"
-#include "scenario/replay.h"
 
 static int parse_uint(const char *cmd, const char *opt, const char *s, unsigned long long *v)
 {
@@ -103,29 +102,11 @@ int cmd_gen(int argc, char **argv)
 static int fuzz_one(unsigned long long seed, const struct gen_opts *o, const char *mode,
 		    bool verbose)
 {
-	char *text = NULL, name[64], err[512];
-	size_t len = 0;
-	struct scenario scn;
-	FILE *f = open_memstream(&text, &len), *sink, *diag;
-	int ret;
+	FILE *quiet = verbose ? NULL : fopen("/dev/null", "w");
+	int ret = scenario_replay_seed(seed, o, mode, verbose || !quiet ? stderr : quiet);
 
-	if (!f)
-		return -ENOMEM;
-	scenario_generate(seed, o, f);
-	fclose(f);
-	snprintf(name, sizeof(name), "seed-%llu", seed);
-	if (scenario_parse_buffer(name, text, len, &scn, err, sizeof(err))) {
-		fprintf(stderr, "anonrmap fuzz: generator wrote an invalid file: %s\n", err);
-		free(text);
-		return -EINVAL;
-	}
-	sink = fopen("/dev/null", "w");
-	diag = verbose ? stderr : sink;
-	ret = scenario_replay(&scn, &(struct replay_opts){ .mode = mode, .zero_page = seed & 1,
-							    .check = true, .diag = diag }, sink);
-	fclose(sink);
-	scenario_free(&scn);
-	free(text);
+	if (quiet)
+		fclose(quiet);
 	return ret;
 }
 

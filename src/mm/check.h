@@ -3,6 +3,8 @@
 #ifndef ANONRMAP_CHECK_H
 #define ANONRMAP_CHECK_H
 
+#include <stdbool.h>
+
 #include "mm/world.h"
 
 struct check_ctx {
@@ -16,5 +18,14 @@ void check_report(struct check_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Run the generic checks and then the rmap design's own. */
 int check_world(struct world *w, void (*report)(const char *, void *), void *arg);
+
+struct ptr_set;
+/*
+ * Check the anon_vma_chain links of @vma; each anon_vma met is added to
+ * @avs and each link counted in *nr_avc. Returns whether @own (the VMA's
+ * own anon_vma, or NULL) is among them.
+ */
+bool check_vma_avcs(struct check_ctx *ctx, struct vm_area_struct *vma, struct anon_vma *own,
+		    struct ptr_set *avs, long *nr_avc);
 
 #endif

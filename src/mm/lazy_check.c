@@ -20,17 +20,6 @@
 #include "mm/lazy_rmap.h"
 #include "mm/rmap.h"
 
-static bool avc_in_tree(struct anon_vma_chain *avc)
-{
-	struct anon_vma_chain *it;
-
-	anon_vma_interval_tree_foreach(it, &avc->anon_vma->rb_root,
-				       avc_start_pgoff(avc), avc_last_pgoff(avc))
-		if (it == avc)
-			return true;
-	return false;
-}
-
 static bool vma_usable(const struct vm_area_struct *vma)
 {
 	return kmem_obj_live(vma) && vma->vm_rcuref > 0;
@@ -48,33 +37,10 @@ static void check_chain(struct lazy_ctx *lc, struct vm_area_struct *vma)
 	struct check_ctx *ctx = lc->ctx;
 	anon_vma_tree_t tree = vma->rmap_state;
 	struct anon_vma *own = anon_vma_tree_anon_vma(tree);
-	struct anon_vma_chain *avc;
-	struct anon_vma *root = NULL;
-	bool own_found = false;
+	bool own_found;
 	unsigned int id = vma->vm_mm->id;
 
-	list_for_each_entry(avc, &vma->anon_vma_chain, same_vma) {
-		lc->nr_avc++;
-		if (!kmem_obj_live(avc) || !kmem_obj_live(avc->anon_vma)) {
-			check_report(ctx, "mm %u VMA %lx-%lx: chain holds a freed %s", id,
-				     vma->vm_start, vma->vm_end,
-				     kmem_obj_live(avc) ? "anon_vma" : "anon_vma_chain");
-			continue;
-		}
-		if (avc->vma != vma)
-			check_report(ctx, "mm %u VMA %lx-%lx: chain link points at another VMA",
-				     id, vma->vm_start, vma->vm_end);
-		if (!avc_in_tree(avc))
-			check_report(ctx, "mm %u VMA %lx-%lx: link missing from its anon_vma's tree",
-				     id, vma->vm_start, vma->vm_end);
-		if (root && avc->anon_vma->root != root)
-			check_report(ctx, "mm %u VMA %lx-%lx: chain spans two anon_vma families",
-				     id, vma->vm_start, vma->vm_end);
-		root = avc->anon_vma->root;
-		if (avc->anon_vma == own)
-			own_found = true;
-		ptr_set_add(&lc->avs, avc->anon_vma);
-	}
+	own_found = check_vma_avcs(ctx, vma, own, &lc->avs, &lc->nr_avc);
 	switch (anon_vma_tree_type(tree)) {
 	case ANON_VMA_TREE_REGULAR:
 		if (own && !own_found)

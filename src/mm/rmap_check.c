@@ -17,47 +17,13 @@
 /* Recounted per anon_vma, compared with the stored counters. */
 enum { ACTIVE, CHILDREN, REFS };
 
-static bool avc_in_tree(struct anon_vma_chain *avc)
-{
-	struct anon_vma_chain *it;
-
-	anon_vma_interval_tree_foreach(it, &avc->anon_vma->rb_root,
-				       avc_start_pgoff(avc), avc_last_pgoff(avc))
-		if (it == avc)
-			return true;
-	return false;
-}
-
 static void check_vma_chain(struct check_ctx *ctx, struct ptr_set *s,
 			    struct vm_area_struct *vma, long *nr_avc)
 {
-	struct anon_vma_chain *avc;
-	struct anon_vma *root = NULL;
-	bool own_found = false;
+	bool own_found;
 	unsigned int id = vma->vm_mm->id;
 
-	list_for_each_entry(avc, &vma->anon_vma_chain, same_vma) {
-		(*nr_avc)++;
-		if (!kmem_obj_live(avc) || !kmem_obj_live(avc->anon_vma)) {
-			check_report(ctx, "mm %u VMA %lx-%lx: chain holds a freed %s", id,
-				     vma->vm_start, vma->vm_end,
-				     kmem_obj_live(avc) ? "anon_vma" : "anon_vma_chain");
-			continue;
-		}
-		if (avc->vma != vma)
-			check_report(ctx, "mm %u VMA %lx-%lx: chain link points at another VMA",
-				     id, vma->vm_start, vma->vm_end);
-		if (!avc_in_tree(avc))
-			check_report(ctx, "mm %u VMA %lx-%lx: link missing from its anon_vma's tree",
-				     id, vma->vm_start, vma->vm_end);
-		if (root && avc->anon_vma->root != root)
-			check_report(ctx, "mm %u VMA %lx-%lx: chain spans two anon_vma families",
-				     id, vma->vm_start, vma->vm_end);
-		root = avc->anon_vma->root;
-		if (avc->anon_vma == vma->anon_vma)
-			own_found = true;
-		ptr_set_add(s, avc->anon_vma);
-	}
+	own_found = check_vma_avcs(ctx, vma, vma->anon_vma, s, nr_avc);
 	if (vma->anon_vma && !own_found)
 		check_report(ctx, "mm %u VMA %lx-%lx: its anon_vma is not on its chain",
 			     id, vma->vm_start, vma->vm_end);

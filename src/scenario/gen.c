@@ -5,9 +5,12 @@
  * and moves next to faulted memory are where rmap designs go wrong, and a
  * sparse address space would almost never exercise them.
  */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "scenario/gen.h"
+#include "scenario/replay.h"
 #include "scenario/scenario.h"
 
 #define GEN_BASE SCN_WINDOW_START
@@ -177,4 +180,32 @@ void scenario_generate(uint64_t seed, const struct gen_opts *o, FILE *out)
 			fprintf(out, "observe step%u\n", i);
 	}
 	fprintf(out, "observe end\n");
+}
+
+int scenario_replay_seed(uint64_t seed, const struct gen_opts *o, const char *mode, FILE *diag)
+{
+	char *text = NULL, err[512], name[32];
+	size_t len = 0;
+	struct scenario scn;
+	FILE *f = open_memstream(&text, &len), *sink;
+	int ret;
+
+	if (!f)
+		return -ENOMEM;
+	scenario_generate(seed, o, f);
+	fclose(f);
+	snprintf(name, sizeof(name), "seed-%llu", (unsigned long long)seed);
+	if (scenario_parse_buffer(name, text, len, &scn, err, sizeof(err))) {
+		fprintf(diag, "generator wrote an invalid file: %s\n", err);
+		free(text);
+		return -EINVAL;
+	}
+	sink = fopen("/dev/null", "w");
+	ret = sink ? scenario_replay(&scn, &(struct replay_opts){ .mode = mode,
+			.zero_page = seed & 1, .check = true, .diag = diag }, sink) : -errno;
+	if (sink)
+		fclose(sink);
+	scenario_free(&scn);
+	free(text);
+	return ret;
 }

@@ -22,4 +22,12 @@ void gen_opts_default(struct gen_opts *o);
 /* Write a scenario for @seed to @out; it always parses. */
 void scenario_generate(uint64_t seed, const struct gen_opts *o, FILE *out);
 
+/*
+ * Generate, parse and replay @seed in @mode with the checker after every
+ * operation (odd seeds with the zero page on). Returns what
+ * scenario_replay() returns, or -EINVAL (reported on @diag) if the
+ * generator wrote a file that does not parse.
+ */
+int scenario_replay_seed(uint64_t seed, const struct gen_opts *o, const char *mode, FILE *diag);
+
 #endif

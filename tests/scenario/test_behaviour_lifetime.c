@@ -24,41 +24,8 @@
 
 #include <anonrmap/anonrmap.h>
 
-#define PG 4096ULL
-#define A 0x100000000000ULL
-#define RW (ANONRMAP_PROT_READ | ANONRMAP_PROT_WRITE)
+#include "scenario/behaviour.h"
 
-static void report(const char *violation, void *arg)
-{
-	(void)arg;
-	fprintf(stderr, "invariant violated: %s\n", violation);
-}
-
-static struct anonrmap_world *world;
-
-#define OP(call)                                                         \
-	do {                                                             \
-		assert_int_equal((call), 0);                             \
-		assert_int_equal(anonrmap_check(world, report, NULL), 0); \
-	} while (0)
-
-static struct anonrmap_mm *start(void)
-{
-	struct anonrmap_config cfg;
-	struct anonrmap_mm *p0;
-
-	anonrmap_config_init(&cfg);
-	cfg.zero_page = false;
-	assert_int_equal(anonrmap_world_create(&cfg, &world, &p0), 0);
-	return p0;
-}
-
-static void finish(void)
-{
-	assert_int_equal(anonrmap_check(world, report, NULL), 0);
-	anonrmap_world_destroy(world);
-	world = NULL;
-}
 
 static struct anonrmap_page_info page_at(struct anonrmap_mm *mm, uint64_t addr)
 {

@@ -33,44 +33,10 @@
 
 #include <anonrmap/anonrmap.h>
 
-#define PG 4096ULL
-#define A 0x100000000000ULL	/* start of the scenario window */
+#include "scenario/behaviour.h"
+
 #define B 0x100000200000ULL	/* far enough from A to never be adjacent */
-#define RW (ANONRMAP_PROT_READ | ANONRMAP_PROT_WRITE)
 #define MOVE (ANONRMAP_MREMAP_MAYMOVE | ANONRMAP_MREMAP_FIXED)
-
-static void report(const char *violation, void *arg)
-{
-	(void)arg;
-	fprintf(stderr, "invariant violated: %s\n", violation);
-}
-
-/* The world the current test drives, so OP() needs no extra argument. */
-static struct anonrmap_world *world;
-
-#define OP(call)                                                         \
-	do {                                                             \
-		assert_int_equal((call), 0);                             \
-		assert_int_equal(anonrmap_check(world, report, NULL), 0); \
-	} while (0)
-
-static struct anonrmap_mm *start(void)
-{
-	struct anonrmap_config cfg;
-	struct anonrmap_mm *p0;
-
-	anonrmap_config_init(&cfg);
-	cfg.zero_page = false;	/* as on the project's machines */
-	assert_int_equal(anonrmap_world_create(&cfg, &world, &p0), 0);
-	return p0;
-}
-
-static void finish(void)
-{
-	assert_int_equal(anonrmap_check(world, report, NULL), 0);
-	anonrmap_world_destroy(world);
-	world = NULL;
-}
 
 static struct anonrmap_folio *anon_at(struct anonrmap_mm *mm, uint64_t addr)
 {
