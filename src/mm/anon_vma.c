@@ -7,6 +7,7 @@
 #include <pthread.h>
 
 #include "mm/internal.h"
+#include "mm/interval_tree.h"
 #include "mm/rmap.h"
 
 /* The lock outlives free and reuse, as with SLAB_TYPESAFE_BY_RCU. */
@@ -81,4 +82,36 @@ unsigned long vma_address(const struct vm_area_struct *vma, pgoff_t pgoff)
 void get_anon_vma(struct anon_vma *anon_vma)
 {
 	anon_vma->refcount++;
+}
+
+/*
+ * The first half of unlink_anon_vmas() for one link: take it out of its
+ * anon_vma's tree. If the tree is now empty the anon_vma is dead: its parent
+ * loses a child and the link stays on the VMA's list, for
+ * unlink_dead_anon_vmas() to drop once the root lock is released, since
+ * the last put may free the root itself. Otherwise the link is freed.
+ */
+void anon_vma_chain_unlink(struct world *w, struct anon_vma_chain *avc)
+{
+	struct anon_vma *anon_vma = avc->anon_vma;
+
+	anon_vma_interval_tree_remove(avc, &anon_vma->rb_root);
+	if (RB_EMPTY_ROOT(&anon_vma->rb_root)) {
+		anon_vma->parent->num_children--;
+		return;
+	}
+	list_del(&avc->same_vma);
+	anon_vma_chain_free(w, avc);
+}
+
+/* The second half: every link still listed names a dead anon_vma. */
+void unlink_dead_anon_vmas(struct world *w, struct vm_area_struct *vma)
+{
+	struct anon_vma_chain *avc, *next;
+
+	list_for_each_entry_safe(avc, next, &vma->anon_vma_chain, same_vma) {
+		put_anon_vma(avc->anon_vma);
+		list_del(&avc->same_vma);
+		anon_vma_chain_free(w, avc);
+	}
 }

@@ -428,27 +428,14 @@ static void lazy_unlink(struct vm_area_struct *vma)
 		vma_unlink_anon_vma_lazy(vma, 0);
 
 	anon_vma_tree_lock_write(active_tree);
-	list_for_each_entry_safe(avc, next, &vma->anon_vma_chain, same_vma) {
-		struct anon_vma *anon_vma = avc->anon_vma;
-
-		anon_vma_interval_tree_remove(avc, &anon_vma->rb_root);
-		if (RB_EMPTY_ROOT(&anon_vma->rb_root)) {
-			anon_vma->parent->num_children--;
-			continue;
-		}
-		list_del(&avc->same_vma);
-		anon_vma_chain_free(w, avc);
-	}
+	list_for_each_entry_safe(avc, next, &vma->anon_vma_chain, same_vma)
+		anon_vma_chain_unlink(w, avc);
 	if (lazy_vma_anon_vma(vma))
 		lazy_vma_anon_vma(vma)->num_active_vmas--;
 	vma_set_anon_vma(vma, NULL);
 	anon_vma_tree_unlock_write(active_tree);
 
-	list_for_each_entry_safe(avc, next, &vma->anon_vma_chain, same_vma) {
-		put_anon_vma(avc->anon_vma);
-		list_del(&avc->same_vma);
-		anon_vma_chain_free(w, avc);
-	}
+	unlink_dead_anon_vmas(w, vma);
 }
 
 /* ---- merging (patch 14) ---- */

@@ -209,16 +209,8 @@ static void classic_unlink(struct vm_area_struct *vma)
 	struct anon_vma *root = NULL;
 
 	list_for_each_entry_safe(avc, next, &vma->anon_vma_chain, same_vma) {
-		struct anon_vma *anon_vma = avc->anon_vma;
-
-		root = lock_anon_vma_root(root, anon_vma);
-		anon_vma_interval_tree_remove(avc, &anon_vma->rb_root);
-		if (RB_EMPTY_ROOT(&anon_vma->rb_root)) {
-			anon_vma->parent->num_children--;
-			continue;
-		}
-		list_del(&avc->same_vma);
-		anon_vma_chain_free(w, avc);
+		root = lock_anon_vma_root(root, avc->anon_vma);
+		anon_vma_chain_unlink(w, avc);
 	}
 	if (vma->anon_vma) {
 		vma->anon_vma->num_active_vmas--;
@@ -226,11 +218,7 @@ static void classic_unlink(struct vm_area_struct *vma)
 	}
 	unlock_anon_vma_root(root);
 
-	list_for_each_entry_safe(avc, next, &vma->anon_vma_chain, same_vma) {
-		put_anon_vma(avc->anon_vma);
-		list_del(&avc->same_vma);
-		anon_vma_chain_free(w, avc);
-	}
+	unlink_dead_anon_vmas(w, vma);
 }
 
 static bool vma_is_fork_child(const struct vm_area_struct *vma)

@@ -18,6 +18,8 @@ void get_anon_vma(struct anon_vma *anon_vma);
 struct anon_vma_chain *anon_vma_chain_alloc(struct world *w);
 void anon_vma_chain_free(struct world *w, struct anon_vma_chain *avc);
 /* Where the page at @pgoff sits in @vma, or -EFAULT if outside it. */
+void anon_vma_chain_unlink(struct world *w, struct anon_vma_chain *avc);
+void unlink_dead_anon_vmas(struct world *w, struct vm_area_struct *vma);
 unsigned long vma_address(const struct vm_area_struct *vma, pgoff_t pgoff);
 struct anon_vma *folio_get_anon_vma(struct folio *folio);
 void put_anon_vma(struct anon_vma *anon_vma);
