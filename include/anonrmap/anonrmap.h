@@ -10,6 +10,7 @@
 #include <anonrmap/world.h>
 #include <anonrmap/ops.h>
 #include <anonrmap/inspect.h>
+#include <anonrmap/config.h>
 
 #define ANONRMAP_VERSION "0.1.0"
 

@@ -23,8 +23,9 @@ struct anonrmap_file;
 struct anonrmap_folio;
 
 /*
- * /sys/kernel/mm/transparent_hugepage/enabled. Zero is madvise, the setting
- * on our machines: a fault in a MADV_HUGEPAGE VMA maps a whole 2 MiB page.
+ * /sys/kernel/mm/transparent_hugepage/enabled. Upstream's Kconfig default is
+ * always; our machines run madvise, where only a fault in a MADV_HUGEPAGE
+ * VMA maps a whole 2 MiB page.
  */
 enum anonrmap_thp {
 	ANONRMAP_THP_MADVISE = 0,
@@ -32,19 +33,53 @@ enum anonrmap_thp {
 	ANONRMAP_THP_ALWAYS,
 };
 
+/*
+ * /sys/kernel/mm/transparent_hugepage/hugepages-<size>kB/enabled for the
+ * anonymous folio orders the kernel offers on x86_64: 16 KiB (order 2) up
+ * to 2 MiB (order 9). INHERIT follows the top-level setting above.
+ */
+enum anonrmap_mthp {
+	ANONRMAP_MTHP_NEVER = 0,
+	ANONRMAP_MTHP_ALWAYS,
+	ANONRMAP_MTHP_MADVISE,
+	ANONRMAP_MTHP_INHERIT,
+};
+#define ANONRMAP_MTHP_MIN_ORDER 2
+#define ANONRMAP_PMD_ORDER 9
+
 struct anonrmap_config {
 	/* rmap design: "classic" (the default when NULL), or "lazy": the
 	 * ANON_VMA_LAZY v1 series as posted, flaws included */
 	const char *mode;
-	/* read faults on anonymous memory map the shared zero page (upstream
-	 * default); false allocates a private page, as our machines do */
-	bool zero_page;
 	/* object sizes used for KB figures; defaults are Linux 6.18 x86_64 */
 	size_t vma_bytes, anon_vma_bytes, avc_bytes, folio_bytes;
+
+	/*
+	 * The kernel configuration, each defaulting to upstream Linux 6.18.
+	 * anonrmap_config_set() and anonrmap_config_format() give them the
+	 * names `anonrmap replay` and `anonrmap kernel --show-config` use.
+	 */
+	/* --zero-page: read faults on anonymous memory map the shared zero
+	 * page; false allocates a private page, as on kernels booted with
+	 * pvm_no_zero_page=1, which act as if mm_forbids_zeropage() */
+	bool zero_page;
+	/* --thp: transparent_hugepage/enabled */
 	enum anonrmap_thp thp;
+	/* --huge-zero-page: transparent_hugepage/use_zero_page; a read fault
+	 * that may map a PMD maps the huge zero page (needs zero_page too) */
+	bool huge_zero_page;
+	/* --mthp: indexed by folio order, ANONRMAP_MTHP_MIN_ORDER to
+	 * ANONRMAP_PMD_ORDER; upstream has all never but 2 MiB, which inherits */
+	enum anonrmap_mthp mthp[ANONRMAP_PMD_ORDER + 1];
+	/* --max-map-count: vm.max_map_count, VMAs one mm may hold */
+	unsigned long max_map_count;
 };
 
-/* Fill @cfg with the defaults: classic, zero page on, 192/104/64/64 bytes. */
+/*
+ * Fill @cfg with the defaults: classic, 192/104/64/64 bytes, and upstream
+ * Linux 6.18's configuration: zero page and huge zero page on, THP always,
+ * no mTHP size but 2 MiB (inherit), max_map_count 65530.
+ */
 void anonrmap_config_init(struct anonrmap_config *cfg);
 
 /*

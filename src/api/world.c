@@ -22,7 +22,23 @@ void anonrmap_config_init(struct anonrmap_config *cfg)
 	cfg->anon_vma_bytes = 104;
 	cfg->avc_bytes = 64;
 	cfg->folio_bytes = 64;	/* one struct page per base page */
-	cfg->thp = ANONRMAP_THP_MADVISE;
+	cfg->thp = ANONRMAP_THP_ALWAYS;
+	cfg->huge_zero_page = true;
+	for (int order = 0; order <= ANONRMAP_PMD_ORDER; order++)
+		cfg->mthp[order] = ANONRMAP_MTHP_NEVER;
+	cfg->mthp[ANONRMAP_PMD_ORDER] = ANONRMAP_MTHP_INHERIT;
+	cfg->max_map_count = 65530;	/* DEFAULT_MAX_MAP_COUNT */
+}
+
+static bool config_valid(const struct anonrmap_config *cfg)
+{
+	if ((int)cfg->thp < ANONRMAP_THP_MADVISE || cfg->thp > ANONRMAP_THP_ALWAYS)
+		return false;
+	for (int order = ANONRMAP_MTHP_MIN_ORDER; order <= ANONRMAP_PMD_ORDER; order++)
+		if ((int)cfg->mthp[order] < ANONRMAP_MTHP_NEVER ||
+		    cfg->mthp[order] > ANONRMAP_MTHP_INHERIT)
+			return false;
+	return cfg->max_map_count > 0 && cfg->max_map_count <= 0x7fffffffUL;
 }
 
 int anonrmap_world_create(const struct anonrmap_config *cfg,
@@ -45,12 +61,17 @@ int anonrmap_world_create(const struct anonrmap_config *cfg,
 	sizes[CACHE_ANON_VMA] = cfg->anon_vma_bytes;
 	sizes[CACHE_AVC] = cfg->avc_bytes;
 	sizes[CACHE_FOLIO] = cfg->folio_bytes;
-	if ((int)cfg->thp < ANONRMAP_THP_MADVISE || cfg->thp > ANONRMAP_THP_ALWAYS)
+	if (!config_valid(cfg))
 		return -EINVAL;
 	w = world_create(rmap, cfg->zero_page, sizes);
 	if (!w)
 		return -ENOMEM;
 	w->thp = cfg->thp;
+	w->huge_zero_page = cfg->huge_zero_page;
+	/* orders below 2 have no sysfs control and never get large folios */
+	for (int order = ANONRMAP_MTHP_MIN_ORDER; order <= ANONRMAP_PMD_ORDER; order++)
+		w->mthp[order] = cfg->mthp[order];
+	w->max_map_count = cfg->max_map_count;
 	mm = mm_alloc(w);
 	if (!mm) {
 		world_destroy(w);

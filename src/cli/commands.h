@@ -11,6 +11,17 @@ struct command {
 	int (*run)(int argc, char **argv);
 };
 
+struct anonrmap_config;
+
+/*
+ * If argv[*i] is a kernel configuration option (--zero-page, --thp,
+ * --huge-zero-page, --mthp, --max-map-count; "--opt value" or "--opt=value"),
+ * apply it to @cfg, step *i past its value and return 1; 0 if it is not one;
+ * -1, with a message naming @cmd, for a bad value.
+ */
+int cli_config_option(const char *cmd, int argc, char **argv, int *i, struct anonrmap_config *cfg);
+extern const char cli_config_help[];
+
 int cmd_replay(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_gen(int argc, char **argv);

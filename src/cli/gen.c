@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <anonrmap/world.h>
+
 #include "cli/commands.h"
 #include "mm/anon_rmap.h"
 #include "scenario/gen.h"
@@ -99,11 +101,24 @@ int cmd_gen(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * The seed's own configuration unless the command line named one; the
+ * zero page alternates with the seed unless --zero-page was given.
+ */
 static int fuzz_one(unsigned long long seed, const struct gen_opts *o, const char *mode,
-		    bool verbose)
+		    const struct anonrmap_config *cfg, bool zero_page_given, bool verbose)
 {
 	FILE *quiet = verbose ? NULL : fopen("/dev/null", "w");
-	int ret = scenario_replay_seed(seed, o, mode, verbose || !quiet ? stderr : quiet);
+	struct anonrmap_config c;
+	int ret;
+
+	if (cfg) {
+		c = *cfg;
+		if (!zero_page_given)
+			c.zero_page = seed & 1;
+	}
+	ret = scenario_replay_seed(seed, o, mode, cfg ? &c : NULL,
+				   verbose || !quiet ? stderr : quiet);
 
 	if (quiet)
 		fclose(quiet);
@@ -118,19 +133,37 @@ int cmd_fuzz(int argc, char **argv)
 	struct gen_opts o;
 	unsigned long long failed = 0;
 	time_t last = time(NULL);
-	int bad = 0;
+	int bad = 0, c;
+	const char *opt;
+	struct anonrmap_config cfg;
+	bool have_cfg = false, zero_page_given = false;
 
 	gen_opts_default(&o);
+	anonrmap_config_init(&cfg);
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			printf("usage: anonrmap fuzz [--mode MODE] [--start SEED] [--seeds N] [--verbose]\n"
-			       "                    [--ops N] [--procs N] [--pages N] [--migrate] [--huge]\n\n"
+			       "                    [--ops N] [--procs N] [--pages N] [--migrate] [--huge]\n"
+			       "                    [--mthp-regions] [KERNEL CONFIGURATION]\n\n"
 			       "Replay the generated scenarios of N seeds (default 1000, from 1) with\n"
-			       "the invariant checker after every operation, odd seeds with the zero\n"
-			       "page on. Prints each failing seed (replay it with 'anonrmap gen SEED |\n"
-			       "anonrmap replay --check /dev/stdin') and ends with 'N passed, M failed'.\n"
-			       "Modes: %s.\n", anon_rmap_names());
+			       "the invariant checker after every operation. Prints each failing seed\n"
+			       "(replay it with 'anonrmap gen SEED | anonrmap replay --check /dev/stdin'\n"
+			       "in the same configuration) and ends with 'N passed, M failed'.\n"
+			       "Modes: %s.\n\n"
+			       "Without configuration options each seed runs with THP at madvise and,\n"
+			       "on odd seeds, the zero page on; with any, upstream's defaults changed\n"
+			       "by them (the zero page still alternating unless --zero-page is given).\n\n%s",
+			       anon_rmap_names(), cli_config_help);
 			return 0;
+		}
+		opt = argv[i];
+		c = cli_config_option("fuzz", argc, argv, &i, &cfg);
+		if (c < 0)
+			return 2;
+		if (c > 0) {
+			have_cfg = true;
+			zero_page_given |= !strncmp(opt, "--zero-page", 11);
+			continue;
 		}
 		if (gen_option("fuzz", argc, argv, &i, &o, &bad)) {
 			if (bad)
@@ -158,7 +191,7 @@ int cmd_fuzz(int argc, char **argv)
 		}
 	}
 	for (unsigned long long s = start; s < start + count; s++) {
-		int ret = fuzz_one(s, &o, mode, verbose);
+		int ret = fuzz_one(s, &o, mode, have_cfg ? &cfg : NULL, zero_page_given, verbose);
 
 		if (ret) {
 			failed++;

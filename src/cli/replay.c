@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <anonrmap/world.h>
+
 #include "cli/commands.h"
 #include "mm/anon_rmap.h"
 #include "scenario/replay.h"
@@ -15,67 +17,50 @@
 static void replay_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: anonrmap replay [--mode MODE] [--zero-page on|off] [--thp MODE] [--check] FILE\n\n"
+		"usage: anonrmap replay [--mode MODE] [KERNEL CONFIGURATION] [--check] FILE\n\n"
 		"Run the scenario FILE on the simulator and print its observation\n"
 		"(../shared/scenario-format.md).\n\n"
 		"  --mode MODE         rmap design: %s (default classic)\n"
-		"  --zero-page on|off  read faults map the shared zero page (default on,\n"
-		"                      as upstream Linux; our machines behave as off)\n"
-		"  --thp madvise|never|always\n"
-		"                      transparent huge pages (default madvise, as on our\n"
-		"                      machines: a fault in a MADV_HUGEPAGE VMA maps 2 MiB)\n"
 		"  --check             run the invariant checker after every operation;\n"
 		"                      violations go to stderr as FILE:LINE: ...\n\n"
+		"%s\n"
 		"Exit status: 0 success, 1 invariant violation or simulator failure,\n"
 		"2 usage error or malformed scenario (FILE:LINE: reason on stderr).\n",
-		anon_rmap_names());
+		anon_rmap_names(), cli_config_help);
 }
 
 int cmd_replay(int argc, char **argv)
 {
-	struct replay_opts opts = { .mode = "classic", .zero_page = true };
+	struct anonrmap_config cfg;
+	struct replay_opts opts = { .mode = "classic", .config = &cfg };
 	const char *path = NULL;
 	struct scenario scn;
 	char err[512];
 	int ret;
 
+	anonrmap_config_init(&cfg);
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
+		int c = cli_config_option("replay", argc, argv, &i, &cfg);
 
+		if (c < 0)
+			return 2;
+		if (c > 0)
+			continue;
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			replay_usage(stdout);
 			return 0;
 		} else if (!strcmp(a, "--check")) {
 			opts.check = true;
-		} else if (!strcmp(a, "--thp")) {
-			static const char *const thp[] = { "madvise", "never", "always" };
-			int k;
-
-			for (k = 0; k < 3 && (i + 1 >= argc || strcmp(argv[i + 1], thp[k])); k++)
-				;
-			if (k == 3) {
-				fprintf(stderr, "anonrmap replay: --thp takes madvise, never or always\n");
-				return 2;
-			}
-			opts.thp = k;
-			i++;
-		} else if (!strcmp(a, "--mode") || !strcmp(a, "--zero-page")) {
+		} else if (!strcmp(a, "--mode")) {
 			if (i + 1 >= argc) {
 				fprintf(stderr, "anonrmap replay: %s needs a value\n", a);
 				return 2;
 			}
-			if (!strcmp(a, "--mode")) {
-				opts.mode = argv[++i];
-				if (!anon_rmap_lookup(opts.mode)) {
-					fprintf(stderr, "anonrmap replay: unknown mode '%s' (known: %s)\n",
-						opts.mode, anon_rmap_names());
-					return 2;
-				}
-			} else if (!strcmp(argv[i + 1], "on") || !strcmp(argv[i + 1], "off")) {
-				opts.zero_page = !strcmp(argv[++i], "on");
-			} else {
-				fprintf(stderr, "anonrmap replay: --zero-page takes on or off, not '%s'\n",
-					argv[i + 1]);
+			opts.mode = argv[++i];
+			if (!anon_rmap_lookup(opts.mode)) {
+				fprintf(stderr, "anonrmap replay: unknown mode '%s' (known: %s)\n",
+					opts.mode, anon_rmap_names());
 				return 2;
 			}
 		} else if (a[0] == '-' && a[1]) {

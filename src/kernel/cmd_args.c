@@ -77,6 +77,10 @@ int cmd_args_parse(int argc, char **argv, bool allow_mode, struct cmd_args *a)
 			a->verbose = true;
 			continue;
 		}
+		if (!strcmp(arg, "--show-config")) {
+			a->show_config = true;
+			continue;
+		}
 		m = option_value(argc, argv, &i, "--reps", &value);
 		if (m < 0 || (m > 0 && parse_reps(cmd, value, &a->reps)))
 			return CMD_ARGS_BAD;

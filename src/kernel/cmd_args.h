@@ -14,6 +14,7 @@ enum {
 struct cmd_args {
 	unsigned int reps;	/* 0: default */
 	bool verbose;
+	bool show_config;	/* --show-config */
 	const char *mode;	/* only with allow_mode */
 	char **files;		/* points into argv */
 	int nr_files;

@@ -3,10 +3,14 @@
 #include "kernel/kernel_runner.h"
 #include "kernel/cmd_args.h"
 
+#include <stdio.h>
 #include <string.h>
 
+#include <anonrmap/config.h>
+
 static const char kernel_usage[] =
-	"usage: anonrmap kernel [--reps N] [--verbose] FILE\n";
+	"usage: anonrmap kernel [--reps N] [--verbose] FILE\n"
+	"       anonrmap kernel --show-config\n";
 
 static const char kernel_help[] =
 	"Run the scenario FILE with real system calls in real processes on the\n"
@@ -18,18 +22,44 @@ static const char kernel_help[] =
 	"               N more while the counts vary, until they settle, at most\n"
 	"               30 * N pairs)\n"
 	"  --verbose    progress, and every measurement, on stderr\n"
+	"  --show-config\n"
+	"               print this kernel's configuration as the options\n"
+	"               `anonrmap replay` takes (--zero-page, --thp,\n"
+	"               --huge-zero-page, --mthp, --max-map-count), so that\n"
+	"               `anonrmap replay $(anonrmap kernel --show-config) FILE`\n"
+	"               simulates this host; the zero page is found by a probe\n"
 	"  --help       this text\n"
 	"\n"
 	"Needs root, /proc/kpageflags and /sys/kernel/slab. Exit status: 0 done,\n"
 	"1 runner error, 2 bad usage or malformed FILE, 3 FILE uses migrate,\n"
 	"4 the kernel cannot be observed here.\n";
 
+static int show_config(void)
+{
+	struct anonrmap_config cfg;
+	char why[4600], line[512];
+	int zp = kernel_zero_page();
+
+	if (zp < 0) {
+		fprintf(stderr, "anonrmap: kernel: %s (the probe needs root and /proc/kpageflags)\n",
+			kernel_zero_page_message(zp));
+		return KERNEL_UNOBSERVABLE;
+	}
+	if (kernel_host_config(NULL, zp, &cfg, why, sizeof(why))) {
+		fprintf(stderr, "anonrmap: kernel: %s\n", why);
+		return KERNEL_UNOBSERVABLE;
+	}
+	anonrmap_config_format(&cfg, line, sizeof(line));
+	printf("%s\n", line);
+	return KERNEL_OK;
+}
+
 int kernel_run_cmd(int argc, char **argv)
 {
 	struct kernel_opts opts = { 0 };
 	struct cmd_args a;
 	struct scenario scn;
-	char err[SCN_LINE_MAX + 256], why[256];
+	char err[SCN_LINE_MAX + 256], why[4600];
 	int zp, status;
 
 	status = cmd_args_parse(argc, argv, false, &a);
@@ -37,6 +67,13 @@ int kernel_run_cmd(int argc, char **argv)
 		fputs(kernel_usage, stdout);
 		fputs(kernel_help, stdout);
 		return KERNEL_OK;
+	}
+	if (status == CMD_ARGS_OK && a.show_config) {
+		if (a.nr_files) {
+			fprintf(stderr, "anonrmap: kernel: --show-config takes no FILE\n");
+			return KERNEL_USAGE;
+		}
+		return show_config();
 	}
 	if (status == CMD_ARGS_BAD || a.nr_files != 1) {
 		if (status != CMD_ARGS_BAD)

@@ -6,6 +6,8 @@
  * behaviour not modelled yet).
  */
 #define _GNU_SOURCE
+#include <anonrmap/config.h>
+
 #include "kernel/kernel_runner.h"
 #include "kernel/cmd_args.h"
 #include "scenario/replay.h"
@@ -161,9 +163,11 @@ int kernel_compare_cmd(int argc, char **argv)
 {
 	struct kernel_opts kopts = { 0 };
 	struct replay_opts ropts = { 0 };
+	struct anonrmap_config host;
+	char line[512];
 	struct scenario *scns;
 	struct cmd_args a;
-	char err[SCN_LINE_MAX + 256], why[256];
+	char err[SCN_LINE_MAX + 256], why[4600];
 	int i, parsed = 0, passed = 0, failed = 0, status, zp;
 	bool bad = false;
 
@@ -207,9 +211,15 @@ int kernel_compare_cmd(int argc, char **argv)
 		goto out;
 	}
 	zp = kernel_zero_page();
-	fprintf(stderr, "anonrmap: %s%s\n", kernel_zero_page_message(zp),
-		zp == 0 ? "; the simulator runs without the zero page too" : "");
-	ropts.zero_page = zp > 0;
+	fprintf(stderr, "anonrmap: %s\n", kernel_zero_page_message(zp));
+	if (kernel_host_config(NULL, zp, &host, why, sizeof(why))) {
+		fprintf(stderr, "anonrmap: compare: %s\n", why);
+		status = KERNEL_UNOBSERVABLE;
+		goto out;
+	}
+	anonrmap_config_format(&host, line, sizeof(line));
+	fprintf(stderr, "anonrmap: compare: the simulator runs as this host: %s\n", line);
+	ropts.config = &host;
 
 	for (i = 0; i < parsed; i++) {
 		switch (compare_one(&scns[i], &kopts, &ropts)) {

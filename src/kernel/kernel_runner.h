@@ -53,6 +53,17 @@ int kernel_zero_page(void);
 /* One line for users, without the program name or newline. */
 const char *kernel_zero_page_message(int zero_page);
 
+struct anonrmap_config;
+/*
+ * The configuration of the kernel whose sysfs and procfs are mounted under
+ * @root (NULL: this machine's), with @zero_page as kernel_zero_page() found
+ * it, as a config the simulator takes: `anonrmap replay` with these
+ * settings is the simulator of that host. Returns 0, or -EPROTO with the
+ * file that could not be read in @why.
+ */
+int kernel_host_config(const char *root, int zero_page, struct anonrmap_config *cfg,
+		       char *why, size_t len);
+
 /*
  * Run @scn on the live kernel and print its observation blocks to @out.
  * Returns KERNEL_OK, KERNEL_UNSUPPORTED (migrate), KERNEL_UNOBSERVABLE or
@@ -86,6 +97,7 @@ int kernel_run_scenario_report(const struct scenario *scn, const struct kernel_o
  * returns the process exit status (enum kernel_status).
  *
  *   anonrmap kernel [--reps N] [--verbose] FILE
+ *   anonrmap kernel --show-config
  *   anonrmap compare [--mode MODE] [--reps N] [--verbose] FILE...
  */
 int kernel_run_cmd(int argc, char **argv);

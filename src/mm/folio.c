@@ -4,6 +4,7 @@
  * the kernel, so a folio that an rmap bug leaves mapped somewhere stays alive
  * and the checker can still find it.
  */
+#include <errno.h>
 #include <stdlib.h>
 
 #include "mm/internal.h"
@@ -24,6 +25,35 @@ static struct folio *folio_alloc(struct world *w, enum folio_kind kind)
 struct folio *folio_alloc_anon(struct world *w)
 {
 	return folio_alloc(w, FOLIO_ANON);
+}
+
+int folio_alloc_anon_large(struct world *w, unsigned int order, struct folio **pages)
+{
+	unsigned long nr = 1UL << order;
+	struct folio_large *l = NULL;
+
+	if (order) {
+		l = kmem_cache_alloc(&w->large_cache);
+		if (!l)
+			return -ENOMEM;
+		*l = (struct folio_large){ .order = order };
+	}
+	for (unsigned long i = 0; i < nr; i++) {
+		pages[i] = folio_alloc_anon(w);
+		if (!pages[i]) {
+			while (i--)
+				folio_put(pages[i]);
+			if (l && !l->nr_pages_live)
+				kmem_cache_free(&w->large_cache, l);
+			return -ENOMEM;
+		}
+		if (l) {
+			pages[i]->large = l;
+			l->refcount++;
+			l->nr_pages_live++;
+		}
+	}
+	return 0;
 }
 
 struct folio *folio_alloc_file(struct world *w, struct file *file, pgoff_t index)
@@ -52,12 +82,21 @@ struct folio *folio_alloc_zero(struct world *w)
 void folio_get(struct folio *folio)
 {
 	folio->refcount++;
+	if (folio->large)
+		folio->large->refcount++;
 }
 
 void folio_put(struct folio *folio)
 {
+	struct folio_large *l = folio->large;
+
+	if (l)
+		l->refcount--;
 	if (--folio->refcount > 0)
 		return;
 	list_del(&folio->lru);
+	folio->large = NULL;
 	kmem_cache_free(kmem_obj_cache(folio), folio);
+	if (l && --l->nr_pages_live == 0)
+		kmem_cache_free(kmem_obj_cache(l), l);
 }

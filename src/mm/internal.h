@@ -118,6 +118,8 @@ void pte_clear(struct mm_struct *mm, unsigned long addr);
 
 /* folio.c and filemap.c */
 struct folio *folio_alloc_anon(struct world *w);
+/* 1 << @order pages sharing one struct folio_large (none for order 0) */
+int folio_alloc_anon_large(struct world *w, unsigned int order, struct folio **pages);
 struct folio *folio_alloc_file(struct world *w, struct file *file, pgoff_t index);
 struct folio *folio_alloc_zero(struct world *w);
 void folio_get(struct folio *folio);
@@ -138,6 +140,11 @@ static inline bool is_zero_folio(const struct folio *folio)
 {
 	return folio->kind == FOLIO_ZERO;
 }
+
+/* folio_mapcount.c: a page's mapcount, and its large folio's counts */
+void folio_add_mapcount(struct folio *folio, struct mm_struct *mm);
+void folio_sub_mapcount(struct folio *folio, struct mm_struct *mm);
+bool folio_large_reusable(const struct folio_large *l, const struct mm_struct *mm);
 
 /* memory.c */
 int handle_mm_fault(struct vm_area_struct *vma, unsigned long address, bool write);

@@ -16,113 +16,209 @@ static struct world *vma_world(const struct vm_area_struct *vma)
 	return vma->vm_mm->world;
 }
 
-/* Map a new exclusive anonymous folio at @address (the end of every CoW). */
+/*
+ * Map the pages of a new exclusive anonymous folio from @addr on (the end of
+ * every anonymous fault and every CoW): folio_add_new_anon_rmap() and
+ * set_ptes(). The anon rmap and the page table are ready, so nothing fails.
+ */
+static void map_anon_pages(struct vm_area_struct *vma, unsigned long addr,
+			   struct folio **pages, unsigned long nr)
+{
+	struct world *w = vma_world(vma);
+
+	pthread_mutex_lock(&vma->vm_mm->page_table_lock);
+	for (unsigned long i = 0; i < nr; i++) {
+		unsigned long a = addr + (i << PAGE_SHIFT);
+
+		pages[i]->anon_exclusive = true;
+		folio_add_mapcount(pages[i], vma->vm_mm);
+		w->rmap->folio_set_anon(pages[i], vma, a, true);
+		set_pte(vma->vm_mm, a, mk_pte(pages[i], vma->vm_flags & VM_WRITE));
+	}
+	pthread_mutex_unlock(&vma->vm_mm->page_table_lock);
+}
+
+/* Map a new exclusive order-0 anonymous folio at @address. */
 static int map_new_anon_folio(struct vm_area_struct *vma, unsigned long address)
 {
 	struct world *w = vma_world(vma);
 	struct folio *folio;
-	pte_t *pte;
 	int err;
 
 	err = w->rmap->prepare(vma);
 	if (err)
 		return err;
-	pte = pte_alloc(vma->vm_mm, address);
-	folio = pte ? folio_alloc_anon(w) : NULL;
+	folio = pte_alloc(vma->vm_mm, address) ? folio_alloc_anon(w) : NULL;
 	if (!folio)
 		return -ENOMEM;
-	folio->anon_exclusive = true;
-	folio->mapcount = 1;
-	w->rmap->folio_set_anon(folio, vma, address, true);
-	pthread_mutex_lock(&vma->vm_mm->page_table_lock);
-	set_pte(vma->vm_mm, address, mk_pte(folio, vma->vm_flags & VM_WRITE));
-	pthread_mutex_unlock(&vma->vm_mm->page_table_lock);
+	map_anon_pages(vma, address, &folio, 1);
 	return 0;
 }
 
-/* Drop one mapping of @folio (the zero page is not counted). */
-static void folio_remove_rmap(struct folio *folio)
+/* Drop @vma's mapping of one page (the zero page is not counted). */
+static void folio_remove_rmap(struct folio *folio, struct vm_area_struct *vma)
 {
 	if (is_zero_folio(folio))
 		return;
-	folio->mapcount--;
+	folio_sub_mapcount(folio, vma->vm_mm);
 	folio_put(folio);
 }
 
 /*
- * thp_vma_allowable_order() and thp_vma_suitable_order() for a PMD: the
- * whole aligned 2 MiB must lie in the VMA, with page offsets aligned too,
- * and nothing may be mapped there yet (the kernel needs an empty PMD).
+ * thp_vma_allowable_orders() for a fault in an anonymous VMA: the large
+ * folio orders sysfs allows here, as a bitmask. A per-size `always` needs no
+ * madvise and holds even with the top-level switch at never; `inherit`
+ * follows the top level.
  */
-static bool thp_fault_allowed(struct vm_area_struct *vma, unsigned long address)
+static unsigned long thp_vma_allowable_orders(struct vm_area_struct *vma)
 {
 	struct world *w = vma_world(vma);
-	unsigned long haddr = address & HPAGE_PMD_MASK;
+	bool madvised = vma->vm_flags & VM_HUGEPAGE;
+	unsigned long orders = 0;
 
-	if (!vma_is_anonymous(vma) || (vma->vm_flags & VM_NOHUGEPAGE) ||
-	    w->thp == ANONRMAP_THP_NEVER)
-		return false;
-	if (w->thp == ANONRMAP_THP_MADVISE && !(vma->vm_flags & VM_HUGEPAGE))
-		return false;
-	if (haddr < vma->vm_start || haddr + HPAGE_PMD_SIZE > vma->vm_end)
-		return false;
-	if (((vma->vm_start >> PAGE_SHIFT) - vma->vm_pgoff) % HPAGE_PMD_NR)
-		return false;
-	return pmd_none(vma->vm_mm, haddr);
+	if (!vma_is_anonymous(vma) || (vma->vm_flags & VM_NOHUGEPAGE))
+		return 0;
+	for (int order = ANONRMAP_MTHP_MIN_ORDER; order <= PMD_ORDER; order++) {
+		switch (w->mthp[order]) {
+		case ANONRMAP_MTHP_ALWAYS:
+			break;
+		case ANONRMAP_MTHP_MADVISE:
+			if (madvised)
+				break;
+			continue;
+		case ANONRMAP_MTHP_INHERIT:
+			if (w->thp == ANONRMAP_THP_ALWAYS ||
+			    (madvised && w->thp == ANONRMAP_THP_MADVISE))
+				break;
+			continue;
+		default:
+			continue;
+		}
+		orders |= 1UL << order;
+	}
+	return orders;
 }
 
 /*
- * do_huge_pmd_anonymous_page(). A PMD-mapped THP is modelled as 512 base
- * folios mapped at once: every page the kernel would show is there, with its
- * own physical identity, and the later per-page behaviour (CoW after fork
- * splits the PMD and copies one page) is what base folios do anyway. A read
- * with the zero page on maps the huge zero page.
+ * thp_vma_suitable_order(): the aligned block of 2^order pages around
+ * @address lies inside @vma. For anonymous memory Linux does not ask that
+ * vm_pgoff be aligned too: a VMA that mremap moved off its 2 MiB alignment
+ * still gets THPs where a PMD has no page table yet (scenario 94).
  */
-static int do_huge_anonymous_page(struct vm_area_struct *vma, unsigned long address, bool write)
+static bool thp_vma_suitable_order(const struct vm_area_struct *vma, unsigned long address,
+				   int order)
+{
+	unsigned long size = PAGE_SIZE << order;
+	unsigned long haddr = address & ~(size - 1);
+
+	return haddr >= vma->vm_start && haddr + size <= vma->vm_end;
+}
+
+static bool pte_range_none(struct mm_struct *mm, unsigned long addr, unsigned long nr)
+{
+	for (unsigned long i = 0; i < nr; i++) {
+		pte_t *pte = pte_lookup(mm, addr + (i << PAGE_SHIFT));
+
+		if (pte && pte_present(*pte))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * do_huge_pmd_anonymous_page(). The anon_vma is prepared before the huge
+ * zero page is chosen, so a read fault here leaves the VMA an anon_vma
+ * although it maps no anonymous page, and a fork then copies its page
+ * tables. A PMD-mapped THP is an order-9 large folio whose 512 pages sit in
+ * a PTE table marked as standing for the PMD. Returns 1 to fall back to
+ * small pages, as the kernel does when no THP can be allocated.
+ */
+static int do_huge_pmd_anonymous_page(struct vm_area_struct *vma, unsigned long address,
+				      bool write)
 {
 	struct world *w = vma_world(vma);
 	unsigned long haddr = address & HPAGE_PMD_MASK;
+	struct folio *pages[HPAGE_PMD_NR];
 	int err;
 
-	for (unsigned long a = haddr; a < haddr + HPAGE_PMD_SIZE; a += PAGE_SIZE)
-		if (!pte_alloc(vma->vm_mm, a))
-			return -ENOMEM;
-	if (!write && w->zero_page) {
+	err = w->rmap->prepare(vma);
+	if (err)
+		return err;
+	if (!pte_alloc(vma->vm_mm, haddr))
+		return -ENOMEM;
+	if (!write && w->zero_page && w->huge_zero_page) {
 		for (unsigned long a = haddr; a < haddr + HPAGE_PMD_SIZE; a += PAGE_SIZE)
 			set_pte(vma->vm_mm, a, mk_pte(w->zero_folio, false));
 		pmd_set_huge(vma->vm_mm, haddr, true);
 		return 0;
 	}
-	for (unsigned long a = haddr; a < haddr + HPAGE_PMD_SIZE; a += PAGE_SIZE) {
-		pte_t *pte = pte_lookup(vma->vm_mm, a);
-
-		/* replacing the huge zero page: drop it as each page is mapped */
-		if (pte_present(*pte) && !is_zero_folio(pte_folio(*pte)))
-			return -EEXIST;
-		err = map_new_anon_folio(vma, a);
-		if (err)
-			return err;
-	}
+	if (folio_alloc_anon_large(w, PMD_ORDER, pages))
+		return 1;
+	/* a write to the huge zero page replaces it whole (do_huge_zero_wp_pmd) */
+	map_anon_pages(vma, haddr, pages, HPAGE_PMD_NR);
 	pmd_set_huge(vma->vm_mm, haddr, true);
 	return 0;
 }
 
 /*
- * do_anonymous_page(). Whether a read fault maps the zero page is a property
- * of the machine, not of the rmap, so it is a world setting.
+ * alloc_anon_folio(): the largest allowed order whose aligned block lies in
+ * the VMA with every PTE empty, falling back order by order when none is
+ * free or an allocation fails, down to a single page.
+ */
+static int do_anonymous_large(struct vm_area_struct *vma, unsigned long address,
+			      unsigned long orders)
+{
+	struct world *w = vma_world(vma);
+	struct folio *pages[HPAGE_PMD_NR];
+	int err;
+
+	err = w->rmap->prepare(vma);
+	if (err)
+		return err;
+	if (!pte_alloc(vma->vm_mm, address))
+		return -ENOMEM;
+	for (int order = PMD_ORDER - 1; order >= ANONRMAP_MTHP_MIN_ORDER; order--) {
+		unsigned long nr = 1UL << order;
+		unsigned long addr = address & ~((PAGE_SIZE << order) - 1);
+
+		if (!(orders & (1UL << order)) || !thp_vma_suitable_order(vma, address, order) ||
+		    !pte_range_none(vma->vm_mm, addr, nr))
+			continue;
+		if (folio_alloc_anon_large(w, (unsigned int)order, pages))
+			continue;
+		map_anon_pages(vma, addr, pages, nr);
+		return 0;
+	}
+	return map_new_anon_folio(vma, address);
+}
+
+/*
+ * do_anonymous_page(), with the PMD attempt of __handle_mm_fault() before
+ * it. Whether a read fault maps the zero page is a property of the machine,
+ * not of the rmap, so it is a world setting; where it does not, a read
+ * allocates just as a write does.
  */
 static int do_anonymous_page(struct vm_area_struct *vma, unsigned long address, bool write)
 {
 	struct world *w = vma_world(vma);
+	unsigned long orders = thp_vma_allowable_orders(vma);
 
-	if (thp_fault_allowed(vma, address))
-		return do_huge_anonymous_page(vma, address, write);
+	if ((orders & (1UL << PMD_ORDER)) && pmd_none(vma->vm_mm, address) &&
+	    thp_vma_suitable_order(vma, address, PMD_ORDER)) {
+		int ret = do_huge_pmd_anonymous_page(vma, address, write);
+
+		if (ret <= 0)
+			return ret;
+	}
 	if (!write && w->zero_page) {
 		if (!pte_alloc(vma->vm_mm, address))
 			return -ENOMEM;
 		set_pte(vma->vm_mm, address, mk_pte(w->zero_folio, false));
 		return 0;
 	}
+	orders &= (1UL << PMD_ORDER) - 1;
+	if (orders)
+		return do_anonymous_large(vma, address, orders);
 	return map_new_anon_folio(vma, address);
 }
 
@@ -130,7 +226,7 @@ static void map_file_folio(struct vm_area_struct *vma, unsigned long address,
 			   struct folio *folio)
 {
 	folio_get(folio);
-	folio->mapcount++;
+	folio_add_mapcount(folio, vma->vm_mm);
 	/* a private mapping never writes through to the page cache */
 	set_pte(vma->vm_mm, address, mk_pte(folio, false));
 }
@@ -205,6 +301,39 @@ static int do_cow_fault(struct vm_area_struct *vma, unsigned long address)
 }
 
 /*
+ * Does the page at @address in @vma, which lost AnonExclusive at fork, now
+ * belong to this mapping alone? A small folio with one reference does, and
+ * moves to this VMA's anon_vma. A PMD-mapped THP does when that PMD is its
+ * only reference (do_huge_pmd_wp_page()), and moves whole. A PTE-mapped
+ * large folio does when all its mappings are in this mm; 6.18 reuses it
+ * without moving it.
+ */
+static bool wp_can_reuse_anon_folio(struct vm_area_struct *vma, unsigned long address,
+				    struct folio *folio)
+{
+	const struct anon_rmap_ops *rmap = vma_world(vma)->rmap;
+	unsigned long haddr = address & HPAGE_PMD_MASK;
+
+	if (folio->anon_exclusive)
+		return true;
+	if (!folio->large) {
+		if (folio->refcount != 1)
+			return false;
+		rmap->folio_move(folio, vma);
+	} else if (pmd_trans_huge(vma->vm_mm, address)) {
+		if (!folio_large_reusable(folio->large, vma->vm_mm) ||
+		    folio->large->large_mapcount != (int)HPAGE_PMD_NR)
+			return false;
+		for (unsigned long a = haddr; a < haddr + HPAGE_PMD_SIZE; a += PAGE_SIZE)
+			rmap->folio_move(pte_folio(*pte_lookup(vma->vm_mm, a)), vma);
+	} else if (!folio_large_reusable(folio->large, vma->vm_mm)) {
+		return false;
+	}
+	folio->anon_exclusive = true;
+	return true;
+}
+
+/*
  * do_wp_page(): a write to a present, write-protected page. An anonymous
  * folio that only this mapping holds is reused, and moved to this VMA's
  * anon_vma if it was not known to be exclusive; anything else is copied.
@@ -217,20 +346,16 @@ static int do_wp_page(struct vm_area_struct *vma, unsigned long address, pte_t *
 
 	/*
 	 * A write to the huge zero page gets a whole THP (do_huge_zero_wp_pmd,
-	 * Linux 6.13 on); a copy out of any other THP splits its PMD first.
+	 * Linux 6.13 on), or, when none can be had, a copy of one page after
+	 * the PMD is split.
 	 */
-	if (huge && is_zero_folio(folio))
-		return do_huge_anonymous_page(vma, address, true);
-
-	if (folio_test_anon(folio)) {
-		if (!folio->anon_exclusive && folio->refcount == 1) {
-			vma_world(vma)->rmap->folio_move(folio, vma);
-			folio->anon_exclusive = true;
-		}
-		if (folio->anon_exclusive) {
-			pte->val |= PTE_WRITE;
-			return 0;
-		}
+	if (huge && is_zero_folio(folio)) {
+		err = do_huge_pmd_anonymous_page(vma, address, true);
+		if (err <= 0)
+			return err;
+	} else if (folio_test_anon(folio) && wp_can_reuse_anon_folio(vma, address, folio)) {
+		pte->val |= PTE_WRITE;
+		return 0;
 	}
 	/* wp_page_copy() */
 	if (huge)
@@ -242,7 +367,7 @@ static int do_wp_page(struct vm_area_struct *vma, unsigned long address, pte_t *
 	err = map_new_anon_folio(vma, address);
 	if (err)
 		return err;
-	folio_remove_rmap(folio);
+	folio_remove_rmap(folio, vma);
 	return 0;
 }
 
@@ -337,7 +462,7 @@ void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned lo
 		struct folio *folio = pte_folio(*pte);
 
 		pte_clear(mm, l.addr[i]);
-		folio_remove_rmap(folio);
+		folio_remove_rmap(folio, vma);
 	}
 	free(l.addr);
 	for (unsigned long a = start & HPAGE_PMD_MASK; a < end; a += HPAGE_PMD_SIZE)
@@ -372,7 +497,7 @@ int copy_page_range(struct vm_area_struct *dst, struct vm_area_struct *src)
 		}
 		if (!is_zero_folio(folio)) {
 			folio_get(folio);
-			folio->mapcount++;
+			folio_add_mapcount(folio, dst->vm_mm);
 		}
 		pte->val &= ~PTE_WRITE;
 		set_pte(dst->vm_mm, l.addr[i], mk_pte(folio, false));
@@ -402,6 +527,23 @@ void move_page_tables(struct vm_area_struct *vma, unsigned long old_addr,
 	for (unsigned long a = old_addr & HPAGE_PMD_MASK; a < old_addr + len; a += HPAGE_PMD_SIZE)
 		if (pmd_trans_huge(mm, a) && (a < old_addr || a + HPAGE_PMD_SIZE > old_addr + huge_len))
 			split_huge_pmd(mm, a);
+	/*
+	 * move_page_tables() walks in extents that end at a PMD boundary of
+	 * either side, and gives the new side a PTE table for every extent
+	 * whose old PMD has one, present entries or not. Which PMDs have
+	 * tables decides where later faults may map a THP.
+	 */
+	for (unsigned long off = 0, extent; off < len; off += extent) {
+		unsigned long o = old_addr + off, n = new_addr + off;
+
+		extent = HPAGE_PMD_SIZE - (o & ~HPAGE_PMD_MASK);
+		if (extent > HPAGE_PMD_SIZE - (n & ~HPAGE_PMD_MASK))
+			extent = HPAGE_PMD_SIZE - (n & ~HPAGE_PMD_MASK);
+		if (extent > len - off)
+			extent = len - off;
+		if (!pmd_none(mm, o) && !pte_alloc(mm, n))
+			abort();	/* the model's tables are malloc'd; OOM here is fatal */
+	}
 	l = present_ptes(mm, old_addr, old_addr + len);
 	for (size_t i = 0; i < l.nr; i++) {
 		pte_t pte = *pte_lookup(mm, l.addr[i]);

@@ -70,7 +70,7 @@ static int migrate_folio(struct world *w, struct folio *folio)
 			pte->val = (uintptr_t)dst | (pte->val & PTE_FLAGS);
 		}
 		for (size_t i = 0; i < f.nr; i++) {
-			folio->mapcount--;
+			folio_sub_mapcount(folio, f.mm[i]);
 			folio_put(folio);
 		}
 	}

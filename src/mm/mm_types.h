@@ -107,9 +107,13 @@ enum folio_kind {
 	FOLIO_ZERO,
 };
 
+struct folio_large;
+
 /*
- * One order-0 folio; struct page and struct folio are the same object here
- * because the model maps only base pages.
+ * One page. An order-0 folio is one of these alone; the pages of a large
+ * folio (mTHP, THP) each keep their own mapping, index and mapcount, as the
+ * kernel's struct pages do, and share a struct folio_large with the counts
+ * the kernel keeps for the whole folio.
  */
 struct folio {
 	enum folio_kind kind;
@@ -122,6 +126,24 @@ struct folio {
 	unsigned long serial;	/* allocation order, a stable identity for output */
 	int check_mapcount;	/* scratch for the checker's recount */
 	struct list_head lru;	/* world->folios */
+	struct folio_large *large;	/* NULL for an order-0 folio */
+};
+
+/*
+ * What a large folio keeps for all its pages (CONFIG_MM_ID, 6.15 on): the
+ * total mapcount and refcount, and which two mms map it with how many PTEs
+ * each, so that a CoW fault can tell whether the folio is exclusive to the
+ * faulting mm without walking the rmap. A page freed on its own (the deferred
+ * split, done at once) drops out of the counts; the last one frees this.
+ */
+struct folio_large {
+	unsigned int order;
+	int large_mapcount;		/* PTEs mapping any of its pages */
+	int refcount;			/* the pages' references, summed */
+	struct mm_struct *mm_id[2];	/* NULL: slot free */
+	int mm_id_mapcount[2];
+	bool maybe_mapped_shared;	/* FOLIO_MM_IDS_SHARED_BIT */
+	unsigned int nr_pages_live;
 };
 
 /* Page tables: four levels of 512 entries, 4 KiB pages, 48-bit addresses. */

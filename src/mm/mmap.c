@@ -34,6 +34,11 @@ int do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len, int pro
 		return -EOVERFLOW;
 
 	pthread_rwlock_wrlock(&mm->mmap_lock);
+	/* do_mmap() counts before it looks: at the limit plus one, even a merge is refused */
+	if (mm->map_count > mm->world->max_map_count) {
+		err = -ENOMEM;
+		goto out;
+	}
 	if (find_vma_intersection(mm, addr, addr + len)) {
 		err = -EEXIST;
 		goto out;

@@ -22,6 +22,12 @@ static int move_vma(struct vm_area_struct *vma, unsigned long old_addr,
 	pgoff_t new_pgoff = vma->vm_pgoff + ((old_addr - vma->vm_start) >> PAGE_SHIFT);
 	struct vm_area_struct *new_vma;
 
+	/*
+	 * prep_move_vma(): the unmap of the source below may split one VMA
+	 * into three, so refuse while that could pass vm.max_map_count.
+	 */
+	if (mm->map_count + 3 >= mm->world->max_map_count)
+		return -ENOMEM;
 	new_vma = copy_vma(&vma, new_addr, new_len, new_pgoff);
 	if (!new_vma)
 		return -ENOMEM;
@@ -161,7 +167,14 @@ int do_mremap(struct mm_struct *mm, unsigned long addr, unsigned long old_len,
 			return -EINVAL;
 	}
 	pthread_rwlock_wrlock(&mm->mmap_lock);
-	err = mremap_locked(mm, addr, old_len, new_len, flags, new_addr);
+	/*
+	 * check_mremap_params(): a move may split both the source and the
+	 * target in three; Linux wants room for that and four VMAs more.
+	 */
+	if (flags == MREMAP_FIXED_MOVE && mm->map_count + 2 + 3 >= mm->world->max_map_count)
+		err = -ENOMEM;
+	else
+		err = mremap_locked(mm, addr, old_len, new_len, flags, new_addr);
 	pthread_rwlock_unlock(&mm->mmap_lock);
 	return err;
 }

@@ -225,6 +225,13 @@ int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
 	if (!vma)
 		return 0;
 	if (start > vma->vm_start) {
+		/*
+		 * vms_gather_munmap_vmas(): punching a hole adds a VMA, which
+		 * vm.max_map_count forbids at the limit; trimming one end
+		 * does not add one, so it is let through.
+		 */
+		if (end < vma->vm_end && mm->map_count >= mm->world->max_map_count)
+			return -ENOMEM;
 		err = split_vma(vma, start, true, NULL);
 		if (err)
 			return err;

@@ -315,13 +315,16 @@ struct vm_area_struct *vma_modify_flags(struct vm_area_struct *prev, struct vm_a
 		*err = -ENOMEM;
 		return NULL;
 	}
+	/* split_vma(), unlike __split_vma(), stops at vm.max_map_count */
 	if (vma->vm_start < start) {
-		*err = split_vma(vma, start, true, NULL);
+		*err = vma->vm_mm->map_count >= vma->vm_mm->world->max_map_count ? -ENOMEM :
+			split_vma(vma, start, true, NULL);
 		if (*err)
 			return NULL;
 	}
 	if (vma->vm_end > end) {
-		*err = split_vma(vma, end, false, NULL);
+		*err = vma->vm_mm->map_count >= vma->vm_mm->world->max_map_count ? -ENOMEM :
+			split_vma(vma, end, false, NULL);
 		if (*err)
 			return NULL;
 	}

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <stdlib.h>
 
+#include <anonrmap/world.h>
+
 #include "mm/internal.h"
 #include "mm/rmap.h"
 
@@ -13,6 +15,11 @@ struct world *world_create(const struct anon_rmap_ops *rmap, bool zero_page,
 		return NULL;
 	w->rmap = rmap;
 	w->zero_page = zero_page;
+	/* the rest of the kernel configuration as upstream has it */
+	w->huge_zero_page = true;
+	w->thp = ANONRMAP_THP_ALWAYS;
+	w->mthp[PMD_ORDER] = ANONRMAP_MTHP_INHERIT;
+	w->max_map_count = 65530;
 	w->fault_around_pages = 16;
 	INIT_LIST_HEAD(&w->mms);
 	INIT_LIST_HEAD(&w->folios);
@@ -25,6 +32,7 @@ struct world *world_create(const struct anon_rmap_ops *rmap, bool zero_page,
 	kmem_cache_init(folio_cachep(w), "folio", sizeof(struct folio),
 			kernel_sizes[CACHE_FOLIO], NULL);
 	kmem_cache_init(&w->zero_cache, "zero_page", sizeof(struct folio), 0, NULL);
+	kmem_cache_init(&w->large_cache, "large_folio", sizeof(struct folio_large), 0, NULL);
 	w->zero_folio = folio_alloc_zero(w);
 	if (!w->zero_folio) {
 		world_destroy(w);
@@ -48,5 +56,6 @@ void world_destroy(struct world *w)
 	for (int i = 0; i < NR_WORLD_CACHES; i++)
 		kmem_cache_destroy(&w->caches[i]);
 	kmem_cache_destroy(&w->zero_cache);
+	kmem_cache_destroy(&w->large_cache);
 	free(w);
 }

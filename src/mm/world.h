@@ -14,6 +14,8 @@
 #include "mm/anon_rmap.h"
 #include "mm/mm_types.h"
 
+#define PMD_ORDER 9
+
 enum world_cache {
 	CACHE_VMA,
 	CACHE_ANON_VMA,
@@ -24,8 +26,12 @@ enum world_cache {
 
 struct world {
 	const struct anon_rmap_ops *rmap;
+	/* the kernel configuration (struct anonrmap_config has the why) */
 	bool zero_page;			/* read faults map the shared zero page */
+	bool huge_zero_page;		/* ... and a PMD-sized one where a THP could go */
 	int thp;			/* enum anonrmap_thp */
+	int mthp[PMD_ORDER + 1];	/* enum anonrmap_mthp, by folio order */
+	unsigned long max_map_count;
 	unsigned long fault_around_pages;	/* 16: 64 KiB, as on our machines */
 	struct kmem_cache caches[NR_WORLD_CACHES];
 	struct list_head mms;		/* every mm ever created, creation order */
@@ -38,6 +44,8 @@ struct world {
 	 */
 	struct kmem_cache zero_cache;
 	struct folio *zero_folio;
+	/* large folios' shared counts live in struct page in the kernel: no slab */
+	struct kmem_cache large_cache;
 	struct file **files;
 	unsigned int nr_files;
 };

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <anonrmap/world.h>
+
 #include "scenario/gen.h"
 #include "scenario/replay.h"
 #include "scenario/scenario.h"
@@ -182,8 +184,17 @@ void scenario_generate(uint64_t seed, const struct gen_opts *o, FILE *out)
 	fprintf(out, "observe end\n");
 }
 
-int scenario_replay_seed(uint64_t seed, const struct gen_opts *o, const char *mode, FILE *diag)
+void gen_seed_config(uint64_t seed, struct anonrmap_config *cfg)
 {
+	anonrmap_config_init(cfg);
+	cfg->thp = ANONRMAP_THP_MADVISE;
+	cfg->zero_page = seed & 1;
+}
+
+int scenario_replay_seed(uint64_t seed, const struct gen_opts *o, const char *mode,
+			 const struct anonrmap_config *cfg, FILE *diag)
+{
+	struct anonrmap_config def;
 	char *text = NULL, err[512], name[32];
 	size_t len = 0;
 	struct scenario scn;
@@ -200,9 +211,13 @@ int scenario_replay_seed(uint64_t seed, const struct gen_opts *o, const char *mo
 		free(text);
 		return -EINVAL;
 	}
+	if (!cfg) {
+		gen_seed_config(seed, &def);
+		cfg = &def;
+	}
 	sink = fopen("/dev/null", "w");
 	ret = sink ? scenario_replay(&scn, &(struct replay_opts){ .mode = mode,
-			.zero_page = seed & 1, .check = true, .diag = diag }, sink) : -errno;
+			.config = cfg, .check = true, .diag = diag }, sink) : -errno;
 	if (sink)
 		fclose(sink);
 	scenario_free(&scn);

@@ -22,12 +22,22 @@ void gen_opts_default(struct gen_opts *o);
 /* Write a scenario for @seed to @out; it always parses. */
 void scenario_generate(uint64_t seed, const struct gen_opts *o, FILE *out);
 
+struct anonrmap_config;
+
 /*
- * Generate, parse and replay @seed in @mode with the checker after every
- * operation (odd seeds with the zero page on). Returns what
+ * The kernel configuration a seed runs under when the caller names none:
+ * upstream's, with THP at madvise so the generator's MADV_HUGEPAGE regions
+ * decide where THPs form, and the zero page on for odd seeds.
+ */
+void gen_seed_config(uint64_t seed, struct anonrmap_config *cfg);
+
+/*
+ * Generate, parse and replay @seed in @mode under @cfg (NULL:
+ * gen_seed_config()) with the checker after every operation. Returns what
  * scenario_replay() returns, or -EINVAL (reported on @diag) if the
  * generator wrote a file that does not parse.
  */
-int scenario_replay_seed(uint64_t seed, const struct gen_opts *o, const char *mode, FILE *diag);
+int scenario_replay_seed(uint64_t seed, const struct gen_opts *o, const char *mode,
+			 const struct anonrmap_config *cfg, FILE *diag);
 
 #endif

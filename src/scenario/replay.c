@@ -123,10 +123,11 @@ int scenario_replay(const struct scenario *scn, const struct replay_opts *opts, 
 	struct replay r = { .scn = scn, .diag = opts->diag ? opts->diag : stderr };
 	int err, fatal = 0;
 
-	anonrmap_config_init(&cfg);
+	if (opts->config)
+		cfg = *opts->config;
+	else
+		anonrmap_config_init(&cfg);
 	cfg.mode = opts->mode ? opts->mode : "classic";
-	cfg.zero_page = opts->zero_page;
-	cfg.thp = opts->thp;
 	r.procs = calloc(scn->nr_procs ? scn->nr_procs : 1, sizeof(*r.procs));
 	r.files = calloc(scn->nr_files ? scn->nr_files : 1, sizeof(*r.files));
 	if (!r.procs || !r.files) {

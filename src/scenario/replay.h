@@ -8,10 +8,12 @@
 
 #include "scenario/scenario.h"
 
+struct anonrmap_config;
+
 struct replay_opts {
 	const char *mode;	/* "classic" (default when NULL) or another rmap design */
-	bool zero_page;		/* map the shared zero page on read faults */
-	int thp;		/* enum anonrmap_thp; 0 is madvise, as on our machines */
+	/* the kernel configuration to simulate; NULL: upstream's defaults */
+	const struct anonrmap_config *config;
 	bool check;		/* run the invariant checker after every operation */
 	FILE *diag;		/* where checker violations go (stderr when NULL) */
 };

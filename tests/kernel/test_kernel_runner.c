@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The live-kernel runner against the kernel observations committed in
- * ../shared/scenarios: on the machines those were recorded on, the runner
- * must print them byte for byte. Also the runner's refusals, which need no
- * kernel access: bad usage, a malformed file, a scenario that uses migrate.
+ * The live-kernel runner on ../shared/scenarios. Where this host's
+ * configuration is the one a set of committed observations was recorded
+ * under, the runner must print them byte for byte; on any other host it
+ * must print what the simulator prints in this host's configuration (the
+ * simulator itself is held to every recorded set on every host by
+ * test_kernel_scenarios). Also the runner's refusals, which need no kernel
+ * access: bad usage, a malformed file, a scenario that uses migrate.
  *
  * Skipped (77) where the kernel cannot be observed: not root, no
  * /proc/kpageflags, no SLUB sysfs.
@@ -23,8 +26,29 @@
 
 #include <cmocka.h>
 
+#include <anonrmap/config.h>
+
 #include "kernel/kernel_runner.h"
+#include "scenario/replay.h"
 #include "scenario/scenario.h"
+#include "scenario/truth.h"
+
+/* This host, and the recorded set (if any) whose configuration it has. */
+static struct anonrmap_config host;
+static const char *matching_set;
+
+static char *simulate(const struct scenario *scn)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	assert_non_null(out);
+	assert_int_equal(scenario_replay(scn, &(struct replay_opts){ .mode = "classic",
+					 .config = &host }, out), 0);
+	fclose(out);
+	return text;
+}
 
 static char *slurp(const char *path)
 {
@@ -85,15 +109,19 @@ static void test_shared_scenario(void **state)
 	int status, attempt;
 	bool unclear;
 
-	snprintf(obs_path, sizeof(obs_path), "%.*s.kernel.obs", (int)(strlen(path) - 4), path);
-	want = slurp(obs_path);
-	if (!want) {
-		/* A scenario with no kernel observation has nothing to match. */
-		skip();
-	}
 	if (scenario_parse_file(path, &scn, err, sizeof(err))) {
 		fprintf(stderr, "%s\n", err);
 		fail();
+	}
+	if (matching_set) {
+		const char *base = strrchr(path, '/') + 1;
+
+		snprintf(obs_path, sizeof(obs_path), "%s/%.*s.kernel.obs", matching_set,
+			 (int)(strlen(base) - 4), base);
+		want = slurp(obs_path);
+		assert_non_null(want);
+	} else {
+		want = simulate(&scn);
 	}
 	/*
 	 * Counts the runner itself calls unclear are a guess made on a busy
@@ -235,7 +263,7 @@ int main(void)
 		cmocka_unit_test(test_migrate_refused),
 	};
 	struct CMUnitTest *tests;
-	char why[256], pattern[4096];
+	char why[4600], pattern[4096];
 	glob_t g;
 	size_t i, n;
 	int failed;
@@ -251,6 +279,28 @@ int main(void)
 	if (glob(pattern, 0, NULL, &g) || !g.gl_pathc) {
 		fprintf(stderr, "skipped: no scenarios match %s\n", pattern);
 		return 77;
+	}
+	{
+		static const char *const sets[][2] = {
+			{ ANONRMAP_SHARED_DIR "/scenarios", "--zero-page off --thp madvise" },
+			{ ANONRMAP_SHARED_DIR "/scenarios/zero-page-on", "--zero-page on --thp madvise" },
+		};
+		struct anonrmap_config set;
+		char line[512];
+		int zp = kernel_zero_page();
+
+		if (zp < 0 || kernel_host_config(NULL, zp, &host, why, sizeof(why))) {
+			fprintf(stderr, "cannot read this host's configuration\n");
+			return 1;
+		}
+		for (i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {
+			assert_int_equal(truth_parse_config(sets[i][1], &set, NULL, 0), 0);
+			if (anonrmap_config_same_kernel(&host, &set))
+				matching_set = sets[i][0];
+		}
+		anonrmap_config_format(&host, line, sizeof(line));
+		fprintf(stderr, "this host: %s\nthe runner is held to %s\n", line,
+			matching_set ? matching_set : "the simulator in that configuration");
 	}
 	n = g.gl_pathc + 1;
 	tests = calloc(n, sizeof(*tests));

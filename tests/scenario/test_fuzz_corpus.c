@@ -22,7 +22,7 @@
 
 static int replay_seed(unsigned long long seed, const struct gen_opts *o, const char *mode)
 {
-	int ret = scenario_replay_seed(seed, o, mode, stderr);
+	int ret = scenario_replay_seed(seed, o, mode, NULL, stderr);
 
 	/* a generator that writes invalid files would test nothing */
 	assert_int_not_equal(ret, -EINVAL);
@@ -111,7 +111,7 @@ static void test_lazy_corpus_shows_only_known_flaws(void **state)
 		char *diag = NULL, *line, *save = NULL;
 		size_t len = 0;
 		FILE *f = open_memstream(&diag, &len);
-		int ret = scenario_replay_seed(s, &o, "lazy", f);
+		int ret = scenario_replay_seed(s, &o, "lazy", NULL, f);
 
 		fclose(f);
 		assert_true(ret >= 0);	/* the model itself must not fail */

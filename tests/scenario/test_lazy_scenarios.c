@@ -20,6 +20,8 @@
 
 #include <cmocka.h>
 
+#include <anonrmap/world.h>
+
 #include "scenario/replay.h"
 #include "scenario/scenario.h"
 
@@ -34,13 +36,18 @@ static void replay(const char *path, const char *mode, struct run *r)
 	struct scenario scn;
 	char err[512];
 	FILE *out, *diag;
+	struct anonrmap_config cfg;
 
+	/* the configuration these files' kernel observations were recorded in */
+	anonrmap_config_init(&cfg);
+	cfg.zero_page = false;
+	cfg.thp = ANONRMAP_THP_MADVISE;
 	memset(r, 0, sizeof(*r));
 	if (scenario_parse_file(path, &scn, err, sizeof(err)))
 		fail_msg("%s", err);
 	out = open_memstream(&r->obs, &r->obs_len);
 	diag = open_memstream(&r->diag, &r->diag_len);
-	r->ret = scenario_replay(&scn, &(struct replay_opts){ .mode = mode, .zero_page = false,
+	r->ret = scenario_replay(&scn, &(struct replay_opts){ .mode = mode, .config = &cfg,
 							       .check = true, .diag = diag }, out);
 	fclose(out);
 	fclose(diag);
