@@ -44,6 +44,10 @@ static int gen_option(const char *cmd, int argc, char **argv, int *i, struct gen
 		o->huge = true;
 		return 1;
 	}
+	if (!strcmp(argv[*i], "--large-folios")) {
+		o->large = true;
+		return 1;
+	}
 	for (int k = 0; k < 3; k++) {
 		if (strcmp(argv[*i], names[k]))
 			continue;
@@ -76,11 +80,14 @@ int cmd_gen(int argc, char **argv)
 	gen_opts_default(&o);
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			printf("usage: anonrmap gen [--ops N] [--procs N] [--pages N] [--migrate] [--huge] SEED\n\n"
+			printf("usage: anonrmap gen [--ops N] [--procs N] [--pages N] [--migrate] [--huge]\n"
+			       "                    [--large-folios] SEED\n\n"
 			       "Print the random scenario for SEED (the same seed always gives the\n"
 			       "same file). Defaults: --ops 60 --procs 5 --pages 128; --migrate adds\n"
 			       "migrate lines, which the kernel runner refuses; --huge adds 2 MiB-aligned\n"
-			       "regions where transparent huge pages can form.\n");
+			       "regions where transparent huge pages can form, moved whole, aligned or\n"
+			       "not; --large-folios adds regions 64 KiB-aligned or a few pages off, where\n"
+			       "mTHP folios form when a size is enabled (replay with --mthp 64K=always).\n");
 			return 0;
 		}
 		if (gen_option("gen", argc, argv, &i, &o, &bad)) {
@@ -144,7 +151,7 @@ int cmd_fuzz(int argc, char **argv)
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			printf("usage: anonrmap fuzz [--mode MODE] [--start SEED] [--seeds N] [--verbose]\n"
 			       "                    [--ops N] [--procs N] [--pages N] [--migrate] [--huge]\n"
-			       "                    [--mthp-regions] [KERNEL CONFIGURATION]\n\n"
+			       "                    [--large-folios] [KERNEL CONFIGURATION]\n\n"
 			       "Replay the generated scenarios of N seeds (default 1000, from 1) with\n"
 			       "the invariant checker after every operation. Prints each failing seed\n"
 			       "(replay it with 'anonrmap gen SEED | anonrmap replay --check /dev/stdin'\n"

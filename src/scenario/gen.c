@@ -19,6 +19,9 @@
 /* THP needs whole aligned 2 MiB ranges, kept apart from the busy pages */
 #define GEN_HUGE_BASE (SCN_WINDOW_START + (64ULL << 20))
 #define GEN_HUGE_SLOTS 4
+/* mTHP blocks are 16 KiB to 1 MiB: a few 1 MiB slots hold regions of them */
+#define GEN_LARGE_BASE (SCN_WINDOW_START + (32ULL << 20))
+#define GEN_LARGE_SLOTS 8
 
 struct gen {
 	uint64_t state;
@@ -51,6 +54,8 @@ static const char *any_proc(struct gen *g)
 
 static uint64_t any_addr(struct gen *g)
 {
+	if (g->o->large && !pick(g, 3))
+		return GEN_LARGE_BASE + (uint64_t)pick(g, GEN_LARGE_SLOTS * 256) * 4096;
 	if (g->o->huge && !pick(g, 4))
 		return GEN_HUGE_BASE + (uint64_t)pick(g, GEN_HUGE_SLOTS * 512) * 4096;
 	return GEN_BASE + (uint64_t)pick(g, g->o->pages) * 4096;
@@ -74,6 +79,14 @@ static void gen_mmap(struct gen *g)
 	uint64_t addr = any_addr(g);
 	unsigned int len = any_len(g);
 
+	if (g->o->large && !pick(g, 3)) {
+		/* 64 KiB to 512 KiB where large folios of any size fit, sometimes off by a page */
+		addr = GEN_LARGE_BASE + (uint64_t)pick(g, GEN_LARGE_SLOTS) * (1ULL << 20) +
+		       (pick(g, 4) ? 0 : 4096 * (1 + pick(g, 15)));
+		fprintf(g->out, "mmap %s 0x%llx %uK rw-\n", any_proc(g),
+			(unsigned long long)addr, 64U << pick(g, 4));
+		return;
+	}
 	if (g->o->huge && !pick(g, 3)) {
 		/* a whole-THP-sized region, sometimes off by a page */
 		addr = GEN_HUGE_BASE + (uint64_t)pick(g, GEN_HUGE_SLOTS) * (2ULL << 20) +
@@ -96,6 +109,21 @@ static void gen_mremap(struct gen *g)
 	uint64_t addr = any_addr(g);
 	unsigned int old_len = any_len(g), new_len = pick(g, 2) ? old_len : any_len(g);
 
+	if (g->o->huge && !pick(g, 5)) {
+		/*
+		 * A whole huge slot to another, aligned or a page off: a THP or
+		 * the huge zero page travels with its PMD or is split, and a
+		 * VMA moved off alignment keeps faulting THPs where no page
+		 * table followed it.
+		 */
+		unsigned int from = pick(g, GEN_HUGE_SLOTS), to = pick(g, GEN_HUGE_SLOTS);
+
+		fprintf(g->out, "mremap %s 0x%llx 2M 2M 0x%llx\n", any_proc(g),
+			(unsigned long long)(GEN_HUGE_BASE + (uint64_t)from * (2ULL << 20)),
+			(unsigned long long)(GEN_HUGE_BASE + (uint64_t)to * (2ULL << 20) +
+					     (pick(g, 2) ? 0 : 4096)));
+		return;
+	}
 	if (pick(g, 3)) {
 		uint64_t to = any_addr(g);
 
@@ -134,6 +162,7 @@ void gen_opts_default(struct gen_opts *o)
 	o->pages = 128;
 	o->migrate = false;
 	o->huge = false;
+	o->large = false;
 }
 
 void scenario_generate(uint64_t seed, const struct gen_opts *o, FILE *out)
@@ -143,9 +172,10 @@ void scenario_generate(uint64_t seed, const struct gen_opts *o, FILE *out)
 	struct gen g = { .state = seed, .o = o, .out = out, .nr_live = 1 };
 
 	strcpy(g.live[0], "P0");
-	fprintf(out, "# generated: anonrmap gen %llu --ops %u --procs %u --pages %u%s%s\n",
+	fprintf(out, "# generated: anonrmap gen %llu --ops %u --procs %u --pages %u%s%s%s\n",
 		(unsigned long long)seed, o->ops, o->max_procs, o->pages,
-		o->migrate ? " --migrate" : "", o->huge ? " --huge" : "");
+		o->migrate ? " --migrate" : "", o->huge ? " --huge" : "",
+		o->large ? " --large-folios" : "");
 	if (pick(&g, 2)) {
 		fprintf(out, "file lib 64K\n");
 		g.file_declared = true;

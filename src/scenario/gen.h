@@ -16,6 +16,7 @@ struct gen_opts {
 	unsigned int pages;	/* size of the busy part of the window, default 128 */
 	bool migrate;		/* also emit migrate (the kernel runner refuses it) */
 	bool huge;		/* also map 2 MiB-aligned regions and advise hugepage */
+	bool large;		/* also map regions where mTHP blocks of every size fit */
 };
 
 void gen_opts_default(struct gen_opts *o);
