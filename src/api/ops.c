@@ -28,9 +28,9 @@ int anonrmap_munmap(struct anonrmap_mm *p, uint64_t addr, uint64_t len)
 
 	if (!mm)
 		return -ESRCH;
-	pthread_rwlock_wrlock(&mm->mmap_lock);
+	mmap_write_lock(mm);
 	err = do_munmap(mm, addr, len);
-	pthread_rwlock_unlock(&mm->mmap_lock);
+	mmap_write_unlock(mm);
 	return err;
 }
 

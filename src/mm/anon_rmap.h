@@ -7,8 +7,12 @@
  * implementation; another design registers its own table in anon_rmap.c and
  * neither has to change.
  *
- * Every hook runs with the mm's mmap_lock held for writing, except prepare
- * and the folio hooks, which run from faults (mmap_lock for reading).
+ * Locking, as the callers hold it today: the VMA hooks (clone, fork,
+ * unlink, merge, dup, the tree updates) run with the VMA's mmap_lock held
+ * for writing; prepare and folio_set_anon run from faults, under it for
+ * reading, and folio_move also with the folio locked. walk, folio_get and
+ * folio_put come from outside any mm (migration, the checker, the API) and
+ * hold no mmap_lock of the folio's mms: they take the design's own locks.
  */
 #ifndef ANONRMAP_ANON_RMAP_H
 #define ANONRMAP_ANON_RMAP_H

@@ -4,18 +4,22 @@
  * every rmap design that builds on anon_vma allocates, references and frees
  * them the same way, so the rules live here once.
  */
-#include <pthread.h>
-
 #include "mm/internal.h"
 #include "mm/interval_tree.h"
 #include "mm/rmap.h"
 
-/* The lock outlives free and reuse, as with SLAB_TYPESAFE_BY_RCU. */
+const struct lock_class_key anon_vma_rwsem_key = { "anon_vma->rwsem", LOCK_RANK_ANON_VMA };
+
+/*
+ * The lock outlives free and reuse: anon_vma_init() creates the cache
+ * SLAB_TYPESAFE_BY_RCU with a constructor, so a reader that raced with a
+ * free may still take the rwsem of an object that is another anon_vma now.
+ */
 void anon_vma_ctor(void *obj)
 {
 	struct anon_vma *anon_vma = obj;
 
-	pthread_rwlock_init(&anon_vma->rwsem, NULL);
+	init_rwsem(&anon_vma->rwsem, &anon_vma_rwsem_key);
 }
 
 struct anon_vma *anon_vma_alloc(struct world *w)
@@ -24,7 +28,7 @@ struct anon_vma *anon_vma_alloc(struct world *w)
 
 	if (!anon_vma)
 		return NULL;
-	anon_vma->refcount = 1;
+	refcount_set(&anon_vma->refcount, 1);
 	anon_vma->num_children = 0;
 	anon_vma->num_active_vmas = 0;
 	anon_vma->parent = anon_vma;
@@ -46,10 +50,10 @@ void put_anon_vma(struct anon_vma *anon_vma)
 {
 	struct anon_vma *root = anon_vma->root;
 
-	if (--anon_vma->refcount > 0)
+	if (!refcount_dec_and_test(&anon_vma->refcount))
 		return;
 	anon_vma_free(anon_vma);
-	if (root != anon_vma && --root->refcount == 0)
+	if (root != anon_vma && refcount_dec_and_test(&root->refcount))
 		anon_vma_free(root);
 }
 
@@ -81,7 +85,7 @@ unsigned long vma_address(const struct vm_area_struct *vma, pgoff_t pgoff)
 
 void get_anon_vma(struct anon_vma *anon_vma)
 {
-	anon_vma->refcount++;
+	refcount_inc(&anon_vma->refcount);
 }
 
 /*

@@ -5,7 +5,9 @@
  * and the checker can still find it.
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdlib.h>
+#include <urcu/uatomic.h>
 
 #include "mm/internal.h"
 
@@ -77,6 +79,43 @@ struct folio *folio_alloc_zero(struct world *w)
 		INIT_LIST_HEAD(&folio->lru);	/* not on w->folios: never freed by a put */
 	}
 	return folio;
+}
+
+#ifdef ANONRMAP_LOCKDEP
+static const struct lock_class_key folio_lock_key = { "folio_lock", LOCK_RANK_FOLIO };
+#endif
+
+/*
+ * PG_locked. A waiter yields instead of sleeping on the folio's wait queue;
+ * the model has no I/O to wait for, so the lock is only ever held briefly.
+ */
+bool folio_trylock(struct folio *folio)
+{
+	if (uatomic_cmpxchg(&folio->locked, 0, 1) != 0)
+		return false;
+#ifdef ANONRMAP_LOCKDEP
+	folio->lock_dep_map.key = &folio_lock_key;
+	lock_acquire(&folio->lock_dep_map, 0, true, false);
+#endif
+	return true;
+}
+
+void folio_lock(struct folio *folio)
+{
+#ifdef ANONRMAP_LOCKDEP
+	folio->lock_dep_map.key = &folio_lock_key;
+	lock_acquire(&folio->lock_dep_map, 0, false, false);
+#endif
+	while (uatomic_cmpxchg(&folio->locked, 0, 1) != 0)
+		sched_yield();
+}
+
+void folio_unlock(struct folio *folio)
+{
+#ifdef ANONRMAP_LOCKDEP
+	lock_release(&folio->lock_dep_map);
+#endif
+	uatomic_set(&folio->locked, 0);
 }
 
 void folio_get(struct folio *folio)

@@ -17,17 +17,20 @@ struct mm_struct *mm_alloc(struct world *w)
 	mm->world = w;
 	mm->id = w->nr_mms++;
 	mm->mm_rb = RB_ROOT;
-	pthread_rwlock_init(&mm->mmap_lock, NULL);
-	pthread_mutex_init(&mm->page_table_lock, NULL);
+	mmap_init_lock(mm);
+	spin_lock_init(&mm->page_table_lock, &page_table_lock_key);
 	list_add_tail(&mm->mmlist, &w->mms);
 	return mm;
 }
 
+const struct lock_class_key mmap_lock_key = { "mm->mmap_lock", LOCK_RANK_MMAP_LOCK };
+const struct lock_class_key page_table_lock_key = { "mm->page_table_lock", LOCK_RANK_PTL };
+
 void mm_free(struct mm_struct *mm)
 {
 	list_del(&mm->mmlist);
-	pthread_rwlock_destroy(&mm->mmap_lock);
-	pthread_mutex_destroy(&mm->page_table_lock);
+	destroy_rwsem(&mm->mmap_lock);
+	spin_lock_destroy(&mm->page_table_lock);
 	free(mm);
 }
 
@@ -40,7 +43,7 @@ void exit_mmap(struct mm_struct *mm)
 {
 	struct vm_area_struct *vma, *next;
 
-	pthread_rwlock_wrlock(&mm->mmap_lock);
+	mmap_write_lock(mm);
 	for (vma = vma_first(mm); vma; vma = vma_next(vma))
 		zap_page_range(vma, vma->vm_start, vma->vm_end);
 	for (vma = vma_first(mm); vma; vma = next) {
@@ -51,7 +54,7 @@ void exit_mmap(struct mm_struct *mm)
 	}
 	free_pgtables(mm);
 	mm->exited = true;
-	pthread_rwlock_unlock(&mm->mmap_lock);
+	mmap_write_unlock(mm);
 }
 
 /*
@@ -70,7 +73,8 @@ int dup_mm(struct mm_struct *parent, struct mm_struct **childp)
 
 	if (!mm)
 		return -ENOMEM;
-	pthread_rwlock_wrlock(&parent->mmap_lock);
+	mmap_write_lock(parent);
+	mmap_write_lock_nested(mm, SINGLE_DEPTH_NESTING);
 	for (mpnt = vma_first(parent); mpnt; mpnt = vma_next(mpnt)) {
 		struct vm_area_struct *tmp;
 
@@ -99,7 +103,8 @@ int dup_mm(struct mm_struct *parent, struct mm_struct **childp)
 				break;
 		}
 	}
-	pthread_rwlock_unlock(&parent->mmap_lock);
+	mmap_write_unlock(mm);
+	mmap_write_unlock(parent);
 	if (err) {
 		exit_mmap(mm);
 		mm_free(mm);

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 
 #include "mm/mm_types.h"
+#include "mm/mmap_lock.h"
 #include "mm/world.h"
 
 #define PHYS_PFN(x) ((unsigned long)(x) >> PAGE_SHIFT)
@@ -53,6 +54,17 @@ void remove_vma(struct vm_area_struct *vma);
 int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len);
 
 /* vma_merge.c */
+enum vma_merge_state {
+	VMA_MERGE_START,
+	VMA_MERGE_NOMERGE,
+	VMA_MERGE_ERROR_NOMEM,
+	VMA_MERGE_SUCCESS,
+};
+
+/*
+ * One merge from question to outcome, as mm/vma.h's: the helpers decide
+ * into the fields below the line, and commit_merge() carries them out.
+ */
 struct vma_merge_struct {
 	struct mm_struct *mm;
 	struct vm_area_struct *prev, *middle, *next, *target;
@@ -63,8 +75,12 @@ struct vma_merge_struct {
 	/* the VMA whose anon rmap state the range carries, or NULL */
 	struct vm_area_struct *anon_state;
 	bool just_expand;
-	enum { VMA_MERGE_START, VMA_MERGE_NOMERGE, VMA_MERGE_ERROR_NOMEM,
-	       VMA_MERGE_SUCCESS } state;
+	enum vma_merge_state state;
+
+	/* decided: a VMA whose start moves to vmg->end, and what goes */
+	struct vm_area_struct *adjust;
+	pgoff_t adjust_pgoff;
+	bool remove_middle, remove_next;
 };
 struct vm_area_struct *vma_merge_new_range(struct vma_merge_struct *vmg);
 struct vm_area_struct *vma_modify_flags(struct vm_area_struct *prev, struct vm_area_struct *vma,
@@ -75,6 +91,8 @@ struct vm_area_struct *copy_vma(struct vm_area_struct **vmap, unsigned long addr
 				unsigned long len, pgoff_t pgoff);
 /* The neighbour rules of find_mergeable_anon_vma(), shared by the designs. */
 bool anon_vma_compatible(const struct vm_area_struct *a, const struct vm_area_struct *b);
+
+extern const struct lock_class_key page_table_lock_key;
 
 /* pgtable.c */
 pte_t *pte_lookup(struct mm_struct *mm, unsigned long addr);
@@ -123,6 +141,15 @@ int folio_alloc_anon_large(struct world *w, unsigned int order, struct folio **p
 struct folio *folio_alloc_file(struct world *w, struct file *file, pgoff_t index);
 struct folio *folio_alloc_zero(struct world *w);
 void folio_get(struct folio *folio);
+void folio_lock(struct folio *folio);
+bool folio_trylock(struct folio *folio);
+void folio_unlock(struct folio *folio);
+static inline bool folio_test_locked(const struct folio *folio)
+{
+	return folio->locked;
+}
+/* VM_BUG_ON_FOLIO(!folio_test_locked(folio)): held by someone, not us alone */
+#define folio_assert_locked(folio) lockdep_assert(folio_test_locked(folio), "folio not locked")
 void folio_put(struct folio *folio);
 struct folio *filemap_get_folio(struct file *file, pgoff_t index);
 int file_create(struct world *w, unsigned long len, struct file **out);

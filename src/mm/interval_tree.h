@@ -5,9 +5,13 @@
  * its VMA covers, so rmap can find every VMA that may map a given folio
  * index without visiting the others.
  *
- * Writers hold the anon_vma root's lock for writing; readers (rmap walks)
- * hold it for reading. The key lives in the VMA, so a VMA's vm_start,
- * vm_end and vm_pgoff may change only while its AVCs are out of the tree.
+ * Readers (rmap walks) hold the anon_vma root's lock for reading. Inserts
+ * and removals on link and unlink hold it for writing. The key lives in
+ * the VMA, so a VMA's vm_start, vm_end and vm_pgoff may change only while
+ * its AVCs are out of the tree; the pre/post update pair that brackets
+ * such a change runs under mmap_lock for writing only, where the kernel
+ * also takes the anon_vma lock (vma_prepare()): harmless while one thread
+ * drives a world, and the first thing concurrent walkers need fixed.
  */
 #ifndef ANONRMAP_MM_INTERVAL_TREE_H
 #define ANONRMAP_MM_INTERVAL_TREE_H

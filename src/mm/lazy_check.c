@@ -22,7 +22,7 @@
 
 static bool vma_usable(const struct vm_area_struct *vma)
 {
-	return kmem_obj_live(vma) && vma->vm_rcuref > 0;
+	return kmem_obj_live(vma) && refcount_read(&vma->vm_lazy_refs) > 0;
 }
 
 struct lazy_ctx {
@@ -150,7 +150,7 @@ static void check_anon_vmas(struct lazy_ctx *lc)
 			if (!kmem_obj_live(avc) || avc->anon_vma != av)
 				check_report(lc->ctx, "anon_vma %p: tree holds a foreign or freed link",
 					     (void *)av);
-			else if (!kmem_obj_live(avc->vma) || avc->vma->detached)
+			else if (!kmem_obj_live(avc->vma) || avc->vma->vm_removed)
 				check_report(lc->ctx, "anon_vma %p: tree holds a VMA that is gone",
 					     (void *)av);
 		}
@@ -172,9 +172,9 @@ static void check_anon_vmas(struct lazy_ctx *lc)
 		if ((long)av->num_children != s->count[1][i])
 			check_report(lc->ctx, "anon_vma %p: num_children %lu, recomputed %ld",
 				     (void *)av, av->num_children, s->count[1][i]);
-		if (av->refcount != s->count[2][i])
+		if (refcount_read(&av->refcount) != s->count[2][i])
 			check_report(lc->ctx, "anon_vma %p: refcount %ld, recomputed %ld",
-				     (void *)av, av->refcount, s->count[2][i]);
+				     (void *)av, refcount_read(&av->refcount), s->count[2][i]);
 	}
 	if (anon_vma_cachep(lc->ctx->world)->live != (long)reachable)
 		check_report(lc->ctx, "anon_vma leak: %ld live, %zu reachable",
@@ -195,11 +195,11 @@ void lazy_check(struct check_ctx *ctx)
 			if (!kmem_obj_live(vma))
 				continue;	/* the generic check reports it */
 			ptr_set_bump(&lc.vmas, vma, 0);
-			if (vma->vm_rcuref <= 0)
+			if (refcount_read(&vma->vm_lazy_refs) <= 0)
 				check_report(ctx, "mm %u VMA %lx-%lx: freed (its last reference "
 					     "put) while still in the tree", mm->id,
 					     vma->vm_start, vma->vm_end);
-			if (vma->detached)
+			if (vma->vm_removed)
 				check_report(ctx, "mm %u VMA %lx-%lx: in the tree but removed by "
 					     "a merge", mm->id, vma->vm_start, vma->vm_end);
 		}
@@ -219,11 +219,11 @@ void lazy_check(struct check_ctx *ctx)
 			nr_in_tree++;
 		else
 			nr_kept++;
-		if (vma->vm_rcuref > 0 && vma->vm_rcuref != want)
+		if (refcount_read(&vma->vm_lazy_refs) > 0 && refcount_read(&vma->vm_lazy_refs) != want)
 			check_report(ctx, "mm %u VMA %lx-%lx%s: refcount %ld, recomputed %ld",
 				     vma->vm_mm->id, vma->vm_start, vma->vm_end,
 				     lc.vmas.count[0][i] ? "" : " (kept by references)",
-				     vma->vm_rcuref, want);
+				     refcount_read(&vma->vm_lazy_refs), want);
 	}
 	list_for_each_entry(mm, &w->mms, mmlist)
 		if (!mm->exited)

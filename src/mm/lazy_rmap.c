@@ -41,10 +41,15 @@ static struct world *vma_world(const struct vm_area_struct *vma)
  */
 static struct vm_area_struct *vma_get(struct vm_area_struct *vma)
 {
-	if (vma->vm_rcuref <= 0)
-		return NULL;
-	vma->vm_rcuref++;
-	return vma;
+	return refcount_inc_not_zero(&vma->vm_lazy_refs) ? vma : NULL;
+}
+
+/* rcuref_put() with its imbalance check: a put on a dead count frees nothing. */
+static bool vma_ref_put(struct vm_area_struct *vma)
+{
+	if (refcount_read(&vma->vm_lazy_refs) <= 0)
+		return false;
+	return refcount_dec_and_test(&vma->vm_lazy_refs);
 }
 
 /*
@@ -62,7 +67,7 @@ static bool vma_may_release(struct vm_area_struct *vma)
 /* rcuref_put(): a put on a dead count is an imbalance; it frees nothing. */
 static bool vma_put(struct vm_area_struct *vma)
 {
-	if (vma->vm_rcuref <= 0 || --vma->vm_rcuref > 0)
+	if (!vma_ref_put(vma))
 		return false;
 	if (vma_may_release(vma))
 		kmem_cache_free(vm_area_cachep(vma_world(vma)), vma);
@@ -72,7 +77,7 @@ static bool vma_put(struct vm_area_struct *vma)
 /* The generic code's vm_area_free() is the series' vma_put(). */
 static bool lazy_vma_free(struct vm_area_struct *vma)
 {
-	if (vma->vm_rcuref <= 0 || --vma->vm_rcuref > 0)
+	if (!vma_ref_put(vma))
 		return false;
 	return vma_may_release(vma);
 }
@@ -93,7 +98,7 @@ static void anon_vma_tree_lock_write(anon_vma_tree_t tree)
 	struct anon_vma *anon_vma = anon_vma_tree_anon_vma(tree);
 
 	if (anon_vma)
-		pthread_rwlock_wrlock(&anon_vma->root->rwsem);
+		anon_vma_lock_write(anon_vma);
 }
 
 static void anon_vma_tree_unlock_write(anon_vma_tree_t tree)
@@ -101,7 +106,7 @@ static void anon_vma_tree_unlock_write(anon_vma_tree_t tree)
 	struct anon_vma *anon_vma = anon_vma_tree_anon_vma(tree);
 
 	if (anon_vma)
-		pthread_rwlock_unlock(&anon_vma->root->rwsem);
+		anon_vma_unlock_write(anon_vma);
 }
 
 static void vma_set_anon_vma(struct vm_area_struct *vma, struct anon_vma *anon_vma)
@@ -116,12 +121,12 @@ static void vma_prepare_anon_vma_lazy(struct vm_area_struct *vma)
 {
 	struct mm_struct *mm = vma->vm_mm;
 
-	pthread_mutex_lock(&mm->page_table_lock);
+	spin_lock(&mm->page_table_lock);
 	if (!vma->rmap_state) {
 		vma_get(vma);
 		vma->rmap_state = (anon_vma_tree_t)vma + ANON_VMA_TREE_VMA;
 	}
-	pthread_mutex_unlock(&mm->page_table_lock);
+	spin_unlock(&mm->page_table_lock);
 }
 
 /*
@@ -134,7 +139,7 @@ static bool vma_link_anon_vma_lazy_root(struct vm_area_struct *vma, struct vm_ar
 	struct vm_area_struct *root_vma;
 	bool ret = false;
 
-	pthread_mutex_lock(&mm->page_table_lock);
+	spin_lock(&mm->page_table_lock);
 	root_vma = anon_vma_tree_vma(src->rmap_state);
 	if (root_vma) {
 		vma_get(root_vma);
@@ -143,7 +148,7 @@ static bool vma_link_anon_vma_lazy_root(struct vm_area_struct *vma, struct vm_ar
 	} else {
 		vma_set_anon_vma(vma, NULL);
 	}
-	pthread_mutex_unlock(&mm->page_table_lock);
+	spin_unlock(&mm->page_table_lock);
 	return ret;
 }
 
@@ -169,7 +174,7 @@ static bool vma_unlink_anon_vma_lazy(struct vm_area_struct *vma, anon_vma_tree_t
 	bool is_lazy = true;
 
 	anon_vma_tree_lock_write(mutable_tree);
-	pthread_mutex_lock(&mm->page_table_lock);
+	spin_lock(&mm->page_table_lock);
 	tree = vma->rmap_state;
 	if (anon_vma_tree_is_vma(tree)) {
 		root_vma = anon_vma_tree_vma(tree);
@@ -180,7 +185,7 @@ static bool vma_unlink_anon_vma_lazy(struct vm_area_struct *vma, anon_vma_tree_t
 	} else {
 		is_lazy = false;
 	}
-	pthread_mutex_unlock(&mm->page_table_lock);
+	spin_unlock(&mm->page_table_lock);
 	anon_vma_tree_unlock_write(mutable_tree);
 	if (!is_lazy)
 		return false;
@@ -259,7 +264,7 @@ static int vma_prepare_anon_vma(struct vm_area_struct *vma, bool upgrade_lazy,
 	if (upgrade_lazy)
 		is_lazy = vma_unlink_anon_vma_lazy(vma, tree);
 	anon_vma_tree_lock_write(tree);
-	pthread_mutex_lock(&mm->page_table_lock);
+	spin_lock(&mm->page_table_lock);
 	if (!vma->rmap_state || is_lazy) {
 		if (anon_vma->root != anon_vma)
 			get_anon_vma(anon_vma->root);
@@ -272,7 +277,7 @@ static int vma_prepare_anon_vma(struct vm_area_struct *vma, bool upgrade_lazy,
 		allocated = NULL;
 		avc = NULL;
 	}
-	pthread_mutex_unlock(&mm->page_table_lock);
+	spin_unlock(&mm->page_table_lock);
 	anon_vma_tree_unlock_write(tree);
 	if (allocated)
 		put_anon_vma(allocated);
@@ -522,6 +527,7 @@ static void lazy_folio_set_anon(struct folio *folio, struct vm_area_struct *vma,
 /* folio_move_anon_rmap() */
 static void lazy_folio_move(struct folio *folio, struct vm_area_struct *vma)
 {
+	folio_assert_locked(folio);
 	struct anon_vma *anon_vma = lazy_vma_anon_vma(vma);
 
 	if (!anon_vma) {
@@ -592,7 +598,7 @@ static int classic_tree_walk(struct folio *folio, rmap_one_fn fn, void *arg)
 
 	if (!anon_vma)
 		return 0;
-	pthread_rwlock_rdlock(&anon_vma->root->rwsem);
+	anon_vma_lock_read(anon_vma);
 	anon_vma_interval_tree_foreach(avc, &anon_vma->rb_root, folio->index, folio->index) {
 		unsigned long address = vma_address(avc->vma, folio->index);
 
@@ -602,7 +608,7 @@ static int classic_tree_walk(struct folio *folio, rmap_one_fn fn, void *arg)
 		if (ret)
 			break;
 	}
-	pthread_rwlock_unlock(&anon_vma->root->rwsem);
+	anon_vma_unlock_read(anon_vma);
 	return ret;
 }
 

@@ -22,7 +22,7 @@ typedef unsigned long anon_vma_tree_t;
 #define ANON_VMA_TREE_MASK	((1UL << ANON_VMA_TREE_BITS) - 1)
 
 /* folio->mapping of a lazy folio: its lazy root VMA, second tag bit. */
-#define FOLIO_MAPPING_ANON_VMA_LAZY	FOLIO_MAPPING_KSM
+#define FOLIO_MAPPING_ANON_VMA_LAZY	FOLIO_MAPPING_ANON_KSM
 
 static inline int anon_vma_tree_type(anon_vma_tree_t tree)
 {

@@ -82,7 +82,7 @@ int do_madvise(struct mm_struct *mm, unsigned long start, unsigned long len, int
 	if (end == start)
 		return 0;
 
-	pthread_rwlock_wrlock(&mm->mmap_lock);
+	mmap_write_lock(mm);
 	vma = find_vma(mm, start);
 	prev = vma ? vma_prev(vma) : vma_last(mm);
 	if (vma && start > vma->vm_start)
@@ -111,6 +111,6 @@ int do_madvise(struct mm_struct *mm, unsigned long start, unsigned long len, int
 	}
 	err = unmapped_error;
 out:
-	pthread_rwlock_unlock(&mm->mmap_lock);
+	mmap_write_unlock(mm);
 	return err;
 }

@@ -26,7 +26,7 @@ static void map_anon_pages(struct vm_area_struct *vma, unsigned long addr,
 {
 	struct world *w = vma_world(vma);
 
-	pthread_mutex_lock(&vma->vm_mm->page_table_lock);
+	spin_lock(&vma->vm_mm->page_table_lock);
 	for (unsigned long i = 0; i < nr; i++) {
 		unsigned long a = addr + (i << PAGE_SHIFT);
 
@@ -35,7 +35,7 @@ static void map_anon_pages(struct vm_area_struct *vma, unsigned long addr,
 		w->rmap->folio_set_anon(pages[i], vma, a, true);
 		set_pte(vma->vm_mm, a, mk_pte(pages[i], vma->vm_flags & VM_WRITE));
 	}
-	pthread_mutex_unlock(&vma->vm_mm->page_table_lock);
+	spin_unlock(&vma->vm_mm->page_table_lock);
 }
 
 /* Map a new exclusive order-0 anonymous folio at @address. */
@@ -317,15 +317,22 @@ static bool wp_can_reuse_anon_folio(struct vm_area_struct *vma, unsigned long ad
 	if (folio->anon_exclusive)
 		return true;
 	if (!folio->large) {
-		if (folio->refcount != 1)
+		/* a folio someone else has locked is busy: copy rather than wait */
+		if (folio->refcount != 1 || !folio_trylock(folio))
 			return false;
 		rmap->folio_move(folio, vma);
+		folio_unlock(folio);
 	} else if (pmd_trans_huge(vma->vm_mm, address)) {
 		if (!folio_large_reusable(folio->large, vma->vm_mm) ||
 		    folio->large->large_mapcount != (int)HPAGE_PMD_NR)
 			return false;
-		for (unsigned long a = haddr; a < haddr + HPAGE_PMD_SIZE; a += PAGE_SIZE)
-			rmap->folio_move(pte_folio(*pte_lookup(vma->vm_mm, a)), vma);
+		for (unsigned long a = haddr; a < haddr + HPAGE_PMD_SIZE; a += PAGE_SIZE) {
+			struct folio *page = pte_folio(*pte_lookup(vma->vm_mm, a));
+
+			folio_lock(page);
+			rmap->folio_move(page, vma);
+			folio_unlock(page);
+		}
 	} else if (!folio_large_reusable(folio->large, vma->vm_mm)) {
 		return false;
 	}
@@ -375,6 +382,7 @@ int handle_mm_fault(struct vm_area_struct *vma, unsigned long address, bool writ
 {
 	pte_t *pte = pte_lookup(vma->vm_mm, address);
 
+	mmap_assert_locked(vma->vm_mm);
 	if (!pte || !pte_present(*pte)) {
 		if (vma_is_anonymous(vma))
 			return do_anonymous_page(vma, address, write);
@@ -400,7 +408,7 @@ int do_touch(struct mm_struct *mm, unsigned long start, unsigned long len, bool 
 {
 	int err = 0;
 
-	pthread_rwlock_rdlock(&mm->mmap_lock);
+	mmap_read_lock(mm);
 	for (unsigned long a = start; a < start + len; a += PAGE_SIZE) {
 		struct vm_area_struct *vma = vma_lookup(mm, a);
 
@@ -412,7 +420,7 @@ int do_touch(struct mm_struct *mm, unsigned long start, unsigned long len, bool 
 		if (err)
 			break;
 	}
-	pthread_rwlock_unlock(&mm->mmap_lock);
+	mmap_read_unlock(mm);
 	return err;
 }
 
@@ -451,6 +459,7 @@ void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned lo
 	struct mm_struct *mm = vma->vm_mm;
 	struct pte_list l;
 
+	mmap_assert_locked(mm);
 	/* a THP only partly zapped is split; a whole one goes with its PMD */
 	for (unsigned long a = start & HPAGE_PMD_MASK; a < end; a += HPAGE_PMD_SIZE)
 		if (pmd_trans_huge(mm, a) && (a < start || a + HPAGE_PMD_SIZE > end))
@@ -478,7 +487,11 @@ void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned lo
 int copy_page_range(struct vm_area_struct *dst, struct vm_area_struct *src)
 {
 	const struct anon_rmap_ops *rmap = vma_world(src)->rmap;
-	struct pte_list l = present_ptes(src->vm_mm, src->vm_start, src->vm_end);
+	struct pte_list l;
+
+	mmap_assert_write_locked(src->vm_mm);
+	mmap_assert_write_locked(dst->vm_mm);
+	l = present_ptes(src->vm_mm, src->vm_start, src->vm_end);
 
 	for (size_t i = 0; i < l.nr; i++) {
 		if (!pte_alloc(dst->vm_mm, l.addr[i])) {

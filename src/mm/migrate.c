@@ -119,15 +119,26 @@ int migrate_range(struct mm_struct *mm, unsigned long start, unsigned long len)
 
 	if (!PAGE_ALIGNED(start) || !len)
 		return -EINVAL;
-	pthread_rwlock_rdlock(&mm->mmap_lock);
+	mmap_read_lock(mm);
 	walk_present_ptes(mm, start, start + len, collect_anon, &s);
 	for (size_t i = 0; i < s.nr; i++) {
-		int e = migrate_folio(mm->world, s.folios[i]);
+		int e;
+
+		/*
+		 * Isolation holds a reference, and migrate_pages() locks the
+		 * source folio before its rmap walks; the last mapping going
+		 * must not free the folio under its own lock.
+		 */
+		folio_get(s.folios[i]);
+		folio_lock(s.folios[i]);
+		e = migrate_folio(mm->world, s.folios[i]);
+		folio_unlock(s.folios[i]);
+		folio_put(s.folios[i]);
 
 		if (e && !err)
 			err = e;
 	}
-	pthread_rwlock_unlock(&mm->mmap_lock);
+	mmap_read_unlock(mm);
 	free(s.folios);
 	return err;
 }

@@ -6,13 +6,16 @@
 #ifndef ANONRMAP_MM_TYPES_H
 #define ANONRMAP_MM_TYPES_H
 
-#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "lib/list.h"
+#include "lib/lockdep.h"
 #include "lib/rbtree.h"
+#include "lib/refcount.h"
+#include "lib/rwsem.h"
+#include "lib/spinlock.h"
 
 #define PAGE_SHIFT 12
 #define PAGE_SIZE (1UL << PAGE_SHIFT)
@@ -52,42 +55,54 @@ struct file {
 	struct folio **page_cache;	/* nr_pages entries, each a FOLIO_FILE */
 };
 
+/*
+ * Each field says what serialises changes to it. "mmap_lock" means held for
+ * writing to change, for reading to rely on; the anon rmap side reads
+ * vm_start, vm_end and vm_pgoff under the anon_vma lock instead, which is
+ * why a range change leaves and re-enters the interval trees under it.
+ */
 struct vm_area_struct {
-	struct mm_struct *vm_mm;
-	unsigned long vm_start, vm_end;	/* [vm_start, vm_end) */
-	pgoff_t vm_pgoff;
-	vm_flags_t vm_flags;
-	struct file *vm_file;
+	struct mm_struct *vm_mm;		/* constant */
+	unsigned long vm_start, vm_end;	/* [vm_start, vm_end); mmap_lock + anon_vma lock */
+	pgoff_t vm_pgoff;			/* mmap_lock + anon_vma lock */
+	vm_flags_t vm_flags;			/* mmap_lock */
+	struct file *vm_file;			/* constant */
 	/*
 	 * The anon_vma new folios of this VMA go into. Classic mode keeps a
 	 * plain pointer here; other designs keep their own state in
 	 * rmap_state and leave this NULL, so classic code never has to ask
-	 * which design it runs under.
+	 * which design it runs under. Set once by a fault under mmap_lock
+	 * for reading plus page_table_lock (__anon_vma_prepare()), changed
+	 * otherwise only under mmap_lock for writing.
 	 */
 	struct anon_vma *anon_vma;
-	unsigned long rmap_state;
+	unsigned long rmap_state;		/* as anon_vma */
 	/*
 	 * CONFIG_VMA_REF (ANON_VMA_LAZY patch 06): a design whose folios
 	 * point at VMAs keeps a VMA allocated past its removal while anything
 	 * still names it. One reference is the address space's own; classic
 	 * never takes another, so for it the VMA is freed when removed.
+	 * Not the kernel's vm_refcnt (the per-VMA lock's count, 6.15 on).
 	 */
-	long vm_rcuref;
-	struct list_head anon_vma_chain;	/* AVCs, via same_vma */
-	struct rb_node vm_rb;			/* in mm->mm_rb, keyed by vm_start */
-	bool detached;				/* removed from its mm, awaiting free */
+	refcount_t vm_lazy_refs;
+	/* AVCs, via same_vma: mmap_lock for writing, or for reading plus the anon_vma lock */
+	struct list_head anon_vma_chain;
+	struct rb_node vm_rb;			/* in mm->mm_rb, keyed by vm_start; mmap_lock */
+	bool vm_removed;			/* out of its mm, awaiting free; mmap_lock */
 };
 
+/* "anon_vma lock" is the root's rwsem: one lock for a whole fork family. */
 struct anon_vma {
-	struct anon_vma *root;
-	pthread_rwlock_t rwsem;	/* only the root's is used */
-	long refcount;
-	struct anon_vma *parent;
-	unsigned long num_children;
-	unsigned long num_active_vmas;
-	struct rb_root rb_root;	/* interval tree of anon_vma_chain */
+	struct anon_vma *root;		/* set at allocation, constant after */
+	struct rw_semaphore rwsem;	/* only the root's is taken */
+	refcount_t refcount;		/* atomic; children hold one on the root */
+	struct anon_vma *parent;	/* constant after allocation */
+	unsigned long num_children;	/* anon_vma lock */
+	unsigned long num_active_vmas;	/* anon_vma lock */
+	struct rb_root rb_root;		/* interval tree of anon_vma_chain; anon_vma lock */
 };
 
+/* Fields as the VMA's anon_vma_chain list, and the tree node as its anon_vma's tree. */
 struct anon_vma_chain {
 	struct vm_area_struct *vma;
 	struct anon_vma *anon_vma;
@@ -98,8 +113,13 @@ struct anon_vma_chain {
 
 /* The tag in the low bits of folio->mapping, as in the kernel. */
 #define FOLIO_MAPPING_ANON	0x1UL
-#define FOLIO_MAPPING_KSM	0x2UL	/* second tag bit: ANON_VMA_LAZY reuses it */
-#define FOLIO_MAPPING_FLAGS	(FOLIO_MAPPING_ANON | FOLIO_MAPPING_KSM)
+/*
+ * The second tag bit. Since 6.17 the kernel names it FOLIO_MAPPING_ANON_KSM
+ * and a KSM folio carries both bits (FOLIO_MAPPING_KSM, 0x3); the model has
+ * no KSM, and ANON_VMA_LAZY sets this bit alone to mark a lazy folio.
+ */
+#define FOLIO_MAPPING_ANON_KSM	0x2UL
+#define FOLIO_MAPPING_FLAGS	(FOLIO_MAPPING_ANON | FOLIO_MAPPING_ANON_KSM)
 
 enum folio_kind {
 	FOLIO_ANON,
@@ -121,7 +141,8 @@ struct folio {
 	pgoff_t index;
 	int mapcount;		/* page table entries mapping it */
 	int refcount;		/* mappings plus page cache plus transient holders */
-	bool locked;
+	int locked;		/* folio_lock(), PG_locked; atomic */
+	struct lockdep_map lock_dep_map;
 	bool anon_exclusive;	/* PageAnonExclusive */
 	unsigned long serial;	/* allocation order, a stable identity for output */
 	int check_mapcount;	/* scratch for the checker's recount */
@@ -173,13 +194,14 @@ struct mm_struct {
 	struct world *world;
 	unsigned int id;		/* creation order */
 	char name[64];
-	struct rb_root mm_rb;		/* VMAs by address */
-	unsigned long map_count;
-	struct pt_table *pgd;
-	pthread_rwlock_t mmap_lock;
-	pthread_mutex_t page_table_lock;
-	struct list_head mmlist;	/* world->mms, creation order */
-	bool exited;
+	struct rb_root mm_rb;		/* VMAs by address; mmap_lock */
+	unsigned long map_count;	/* mmap_lock */
+	struct pt_table *pgd;		/* tables: page_table_lock to change */
+	struct rw_semaphore mmap_lock;
+	/* PTEs and page tables, and the first vma->anon_vma of a fault */
+	spinlock_t page_table_lock;
+	struct list_head mmlist;	/* world->mms, creation order; the world's driver */
+	bool exited;			/* mmap_lock */
 };
 
 #endif

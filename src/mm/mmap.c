@@ -33,7 +33,7 @@ int do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len, int pro
 	if ((off >> PAGE_SHIFT) + (len >> PAGE_SHIFT) < (off >> PAGE_SHIFT))
 		return -EOVERFLOW;
 
-	pthread_rwlock_wrlock(&mm->mmap_lock);
+	mmap_write_lock(mm);
 	/* do_mmap() counts before it looks: at the limit plus one, even a merge is refused */
 	if (mm->map_count > mm->world->max_map_count) {
 		err = -ENOMEM;
@@ -73,6 +73,6 @@ int do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len, int pro
 	vma->vm_file = file;
 	vma_link(mm, vma);
 out:
-	pthread_rwlock_unlock(&mm->mmap_lock);
+	mmap_write_unlock(mm);
 	return err;
 }

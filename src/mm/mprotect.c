@@ -52,7 +52,7 @@ int do_mprotect(struct mm_struct *mm, unsigned long start, unsigned long len, in
 	if (end <= start)
 		return -ENOMEM;
 
-	pthread_rwlock_wrlock(&mm->mmap_lock);
+	mmap_write_lock(mm);
 	vma = find_vma_intersection(mm, start, end);
 	if (!vma || vma->vm_start > start) {
 		err = -ENOMEM;
@@ -80,6 +80,6 @@ int do_mprotect(struct mm_struct *mm, unsigned long start, unsigned long len, in
 	if (!err && nstart < end)
 		err = -ENOMEM;
 out:
-	pthread_rwlock_unlock(&mm->mmap_lock);
+	mmap_write_unlock(mm);
 	return err;
 }

@@ -166,7 +166,7 @@ int do_mremap(struct mm_struct *mm, unsigned long addr, unsigned long old_len,
 		if (addr + old_len > new_addr && new_addr + new_len > addr)
 			return -EINVAL;
 	}
-	pthread_rwlock_wrlock(&mm->mmap_lock);
+	mmap_write_lock(mm);
 	/*
 	 * check_mremap_params(): a move may split both the source and the
 	 * target in three; Linux wants room for that and four VMAs more.
@@ -175,6 +175,6 @@ int do_mremap(struct mm_struct *mm, unsigned long addr, unsigned long old_len,
 		err = -ENOMEM;
 	else
 		err = mremap_locked(mm, addr, old_len, new_len, flags, new_addr);
-	pthread_rwlock_unlock(&mm->mmap_lock);
+	mmap_write_unlock(mm);
 	return err;
 }

@@ -9,9 +9,9 @@
  * Locking: the root anon_vma's rwsem protects every tree of the family; a
  * writer takes it around tree changes, a walker takes it for reading.
  */
-#include <pthread.h>
 #include <stdlib.h>
 
+#include "lib/compiler.h"
 #include "lib/rcu.h"
 #include "mm/internal.h"
 #include "mm/interval_tree.h"
@@ -32,16 +32,6 @@ static void anon_vma_chain_link(struct vm_area_struct *vma, struct anon_vma_chai
 	anon_vma_interval_tree_insert(avc, &anon_vma->rb_root);
 }
 
-static void anon_vma_lock_write(struct anon_vma *anon_vma)
-{
-	pthread_rwlock_wrlock(&anon_vma->root->rwsem);
-}
-
-static void anon_vma_unlock_write(struct anon_vma *anon_vma)
-{
-	pthread_rwlock_unlock(&anon_vma->root->rwsem);
-}
-
 /* Switch locks only when the family changes, as lock_anon_vma_root() does. */
 static struct anon_vma *lock_anon_vma_root(struct anon_vma *held, struct anon_vma *anon_vma)
 {
@@ -49,9 +39,9 @@ static struct anon_vma *lock_anon_vma_root(struct anon_vma *held, struct anon_vm
 
 	if (new_root != held) {
 		if (held)
-			pthread_rwlock_unlock(&held->rwsem);
+			up_write(&held->rwsem);
 		held = new_root;
-		pthread_rwlock_wrlock(&held->rwsem);
+		down_write(&held->rwsem);
 	}
 	return held;
 }
@@ -59,7 +49,7 @@ static struct anon_vma *lock_anon_vma_root(struct anon_vma *held, struct anon_vm
 static void unlock_anon_vma_root(struct anon_vma *root)
 {
 	if (root)
-		pthread_rwlock_unlock(&root->rwsem);
+		up_write(&root->rwsem);
 }
 
 /*
@@ -92,15 +82,17 @@ struct anon_vma *find_mergeable_anon_vma(struct vm_area_struct *vma)
 static int classic_prepare(struct vm_area_struct *vma)
 {
 	struct world *w = vma_world(vma);
-	struct anon_vma *anon_vma;
+	struct anon_vma *anon_vma, *allocated;
 	struct anon_vma_chain *avc;
 
+	mmap_assert_locked(vma->vm_mm);
 	if (vma->anon_vma)
 		return 0;
 	avc = anon_vma_chain_alloc(w);
 	if (!avc)
 		return -ENOMEM;
 	anon_vma = find_mergeable_anon_vma(vma);
+	allocated = NULL;
 	if (!anon_vma) {
 		anon_vma = anon_vma_alloc(w);
 		if (!anon_vma) {
@@ -108,14 +100,28 @@ static int classic_prepare(struct vm_area_struct *vma)
 			return -ENOMEM;
 		}
 		anon_vma->num_children++;	/* a root is its own parent */
+		allocated = anon_vma;
 	}
 	anon_vma_lock_write(anon_vma);
-	pthread_mutex_lock(&vma->vm_mm->page_table_lock);
-	vma->anon_vma = anon_vma;
-	anon_vma_chain_link(vma, avc, anon_vma);
-	anon_vma->num_active_vmas++;
-	pthread_mutex_unlock(&vma->vm_mm->page_table_lock);
+	/*
+	 * Faults run under mmap_lock for reading, so another thread's fault
+	 * may have prepared this VMA since the caller looked: the
+	 * page_table_lock decides, and the loser gives its objects back.
+	 */
+	spin_lock(&vma->vm_mm->page_table_lock);
+	if (!vma->anon_vma) {
+		vma->anon_vma = anon_vma;
+		anon_vma_chain_link(vma, avc, anon_vma);
+		anon_vma->num_active_vmas++;
+		allocated = NULL;
+		avc = NULL;
+	}
+	spin_unlock(&vma->vm_mm->page_table_lock);
 	anon_vma_unlock_write(anon_vma);
+	if (allocated)
+		put_anon_vma(allocated);
+	if (avc)
+		anon_vma_chain_free(w, avc);
 	return 0;
 }
 
@@ -188,7 +194,7 @@ static int classic_fork(struct vm_area_struct *vma, struct vm_area_struct *pvma)
 	anon_vma->num_active_vmas++;
 	anon_vma->root = pvma->anon_vma->root;
 	anon_vma->parent = pvma->anon_vma;
-	anon_vma->root->refcount++;
+	get_anon_vma(anon_vma->root);
 	vma->anon_vma = anon_vma;
 	anon_vma_lock_write(anon_vma);
 	anon_vma_chain_link(vma, avc, anon_vma);
@@ -282,7 +288,9 @@ static void classic_folio_set_anon(struct folio *folio, struct vm_area_struct *v
 /* folio_move_anon_rmap(): the folio is now this VMA's alone. */
 static void classic_folio_move(struct folio *folio, struct vm_area_struct *vma)
 {
-	folio->mapping = (unsigned long)vma->anon_vma | FOLIO_MAPPING_ANON;
+	folio_assert_locked(folio);
+	/* folio_get_anon_vma() may be reading it without a lock */
+	WRITE_ONCE(folio->mapping, (unsigned long)vma->anon_vma | FOLIO_MAPPING_ANON);
 }
 
 /* rmap_walk_anon() */
@@ -294,7 +302,7 @@ static int classic_walk(struct folio *folio, rmap_one_fn fn, void *arg)
 
 	if (!anon_vma)
 		return -EINVAL;
-	pthread_rwlock_rdlock(&anon_vma->root->rwsem);
+	anon_vma_lock_read(anon_vma);
 	anon_vma_interval_tree_foreach(avc, &anon_vma->rb_root, folio->index, folio->index) {
 		unsigned long address = vma_address(avc->vma, folio->index);
 
@@ -304,32 +312,38 @@ static int classic_walk(struct folio *folio, rmap_one_fn fn, void *arg)
 		if (ret)
 			break;
 	}
-	pthread_rwlock_unlock(&anon_vma->root->rwsem);
+	anon_vma_unlock_read(anon_vma);
 	return ret;
 }
 
 /*
  * folio_get_anon_vma(): the anon_vma may be freed and reused under us (the
- * cache is type-stable, not the object), so take a reference only if it is
- * still live and the folio still mapped, and check the folio again after.
+ * cache is type-stable, not the object), so take a reference only if its
+ * count is not zero, and only trust it if the folio is still mapped after:
+ * while it is, the anon_vma it names cannot have been freed.
  */
 struct anon_vma *folio_get_anon_vma(struct folio *folio)
 {
 	struct anon_vma *anon_vma = NULL;
+	unsigned long mapping;
 
 	rcu_read_lock();
-	if (folio->mapcount > 0 && folio_anon_vma(folio)) {
-		anon_vma = folio_anon_vma(folio);
-		if (anon_vma->refcount > 0 && kmem_obj_live(anon_vma)) {
-			anon_vma->refcount++;
-			if (folio->mapcount <= 0) {
-				put_anon_vma(anon_vma);
-				anon_vma = NULL;
-			}
-		} else {
-			anon_vma = NULL;
-		}
+	mapping = READ_ONCE(folio->mapping);
+	if ((mapping & FOLIO_MAPPING_FLAGS) != FOLIO_MAPPING_ANON)
+		goto out;
+	if (READ_ONCE(folio->mapcount) <= 0)
+		goto out;
+	anon_vma = (struct anon_vma *)(mapping - FOLIO_MAPPING_ANON);
+	if (!refcount_inc_not_zero(&anon_vma->refcount)) {
+		anon_vma = NULL;
+		goto out;
 	}
+	if (READ_ONCE(folio->mapcount) <= 0) {
+		rcu_read_unlock();
+		put_anon_vma(anon_vma);
+		return NULL;
+	}
+out:
 	rcu_read_unlock();
 	return anon_vma;
 }

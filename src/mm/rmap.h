@@ -5,6 +5,38 @@
 
 #include "mm/mm_types.h"
 
+extern const struct lock_class_key anon_vma_rwsem_key;
+
+/* The anon_vma lock is the root's rwsem, whoever in the family asks. */
+static inline void anon_vma_lock_write(struct anon_vma *anon_vma)
+{
+	down_write(&anon_vma->root->rwsem);
+}
+
+static inline void anon_vma_unlock_write(struct anon_vma *anon_vma)
+{
+	up_write(&anon_vma->root->rwsem);
+}
+
+static inline void anon_vma_lock_read(struct anon_vma *anon_vma)
+{
+	down_read(&anon_vma->root->rwsem);
+}
+
+static inline bool anon_vma_trylock_read(struct anon_vma *anon_vma)
+{
+	return down_read_trylock(&anon_vma->root->rwsem);
+}
+
+static inline void anon_vma_unlock_read(struct anon_vma *anon_vma)
+{
+	up_read(&anon_vma->root->rwsem);
+}
+
+#define anon_vma_assert_locked(anon_vma) lockdep_assert_held(&(anon_vma)->root->rwsem)
+#define anon_vma_assert_write_locked(anon_vma) \
+	lockdep_assert_held_write(&(anon_vma)->root->rwsem)
+
 static inline struct anon_vma *folio_anon_vma(const struct folio *folio)
 {
 	if ((folio->mapping & FOLIO_MAPPING_FLAGS) != FOLIO_MAPPING_ANON)

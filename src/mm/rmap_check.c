@@ -48,7 +48,7 @@ static void check_anon_vma(struct check_ctx *ctx, struct ptr_set *s, size_t i)
 
 		if (!kmem_obj_live(avc) || avc->anon_vma != av)
 			check_report(ctx, "anon_vma %p: tree holds a foreign or freed link", (void *)av);
-		else if (!kmem_obj_live(avc->vma) || avc->vma->detached)
+		else if (!kmem_obj_live(avc->vma) || avc->vma->vm_removed)
 			check_report(ctx, "anon_vma %p: tree holds a VMA that is gone", (void *)av);
 	}
 	if (av->root->root != av->root)
@@ -84,9 +84,9 @@ static void check_counters(struct check_ctx *ctx, struct ptr_set *s)
 		if ((long)av->num_children != s->count[CHILDREN][i])
 			check_report(ctx, "anon_vma %p: num_children %lu, recomputed %ld",
 				     (void *)av, av->num_children, s->count[CHILDREN][i]);
-		if (av->refcount != s->count[REFS][i])
+		if (refcount_read(&av->refcount) != s->count[REFS][i])
 			check_report(ctx, "anon_vma %p: refcount %ld, recomputed %ld",
-				     (void *)av, av->refcount, s->count[REFS][i]);
+				     (void *)av, refcount_read(&av->refcount), s->count[REFS][i]);
 	}
 }
 

@@ -18,7 +18,7 @@ struct vm_area_struct *vm_area_alloc(struct mm_struct *mm)
 	if (!vma)
 		return NULL;
 	vma->vm_mm = mm;
-	vma->vm_rcuref = 1;
+	refcount_set(&vma->vm_lazy_refs, 1);
 	INIT_LIST_HEAD(&vma->anon_vma_chain);
 	RB_CLEAR_NODE(&vma->vm_rb);
 	return vma;
@@ -130,7 +130,7 @@ void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
 	rb_link_node(&vma->vm_rb, parent, link);
 	rb_insert_color(&vma->vm_rb, &mm->mm_rb);
 	mm->map_count++;
-	vma->detached = false;
+	vma->vm_removed = false;
 }
 
 void vma_unlink_tree(struct vm_area_struct *vma)
@@ -138,7 +138,7 @@ void vma_unlink_tree(struct vm_area_struct *vma)
 	rb_erase(&vma->vm_rb, &vma->vm_mm->mm_rb);
 	RB_CLEAR_NODE(&vma->vm_rb);
 	vma->vm_mm->map_count--;
-	vma->detached = true;
+	vma->vm_removed = true;
 }
 
 /*
@@ -170,6 +170,7 @@ int split_vma(struct vm_area_struct *vma, unsigned long addr, bool new_below,
 	struct vm_area_struct *new;
 	int err;
 
+	mmap_assert_write_locked(vma->vm_mm);
 	new = vm_area_dup(vma);
 	if (!new)
 		return -ENOMEM;
@@ -216,6 +217,7 @@ int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
 	size_t nr = 0, cap = 0;
 	int err;
 
+	mmap_assert_write_locked(mm);
 	if (!PAGE_ALIGNED(start) || start > TASK_SIZE || len > TASK_SIZE - start)
 		return -EINVAL;
 	end = start + ((len + PAGE_SIZE - 1) & PAGE_MASK);

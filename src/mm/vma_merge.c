@@ -89,15 +89,19 @@ static void merge_swap_target(struct vma_merge_struct *vmg, struct vm_area_struc
 }
 
 /*
- * Apply a decided merge: @vma takes [start, end) at pgoff, @adjust (if any)
- * has its start moved to the boundary, and up to two VMAs are removed. Every
- * allocation has happened before this point, so it cannot fail.
+ * Apply a decided merge: @vma takes [start, end) at pgoff, vmg->adjust (if
+ * any) has its start moved to the boundary, and middle and next go as
+ * decided. Every allocation has happened before this point, so it cannot
+ * fail.
  */
-static void commit_merge(struct vma_merge_struct *vmg, struct vm_area_struct *vma,
-			 struct vm_area_struct *adjust, pgoff_t adjust_pgoff,
-			 struct vm_area_struct *remove, struct vm_area_struct *remove2)
+static void commit_merge(struct vma_merge_struct *vmg, struct vm_area_struct *vma)
 {
 	const struct anon_rmap_ops *rmap = vmg_rmap(vmg);
+	struct vm_area_struct *adjust = vmg->adjust;
+	struct vm_area_struct *remove = vmg->remove_middle ? vmg->middle : NULL;
+	struct vm_area_struct *remove2 = vmg->remove_next ? vmg->next : NULL;
+
+	mmap_assert_write_locked(vmg->mm);
 
 	rmap->pre_update(vma);
 	if (adjust)
@@ -108,7 +112,7 @@ static void commit_merge(struct vma_merge_struct *vmg, struct vm_area_struct *vm
 		vma_unlink_tree(remove2);
 	vma_set_range(vma, vmg->start, vmg->end, vmg->pgoff);
 	if (adjust)
-		vma_set_range(adjust, vmg->end, adjust->vm_end, adjust_pgoff);
+		vma_set_range(adjust, vmg->end, adjust->vm_end, vmg->adjust_pgoff);
 	if (RB_EMPTY_NODE(&vma->vm_rb))
 		vma_store_over(vma);
 	rmap->post_update(vma);
@@ -120,12 +124,12 @@ static void commit_merge(struct vma_merge_struct *vmg, struct vm_area_struct *vm
 	 */
 	if (remove) {
 		rmap->merge_remove(vma, remove);
-		remove->detached = true;
+		remove->vm_removed = true;
 		vm_area_free(remove);
 	}
 	if (remove2) {
 		rmap->merge_remove(vma, remove2);
-		remove2->detached = true;
+		remove2->vm_removed = true;
 		vm_area_free(remove2);
 	}
 	vmg->target = vma;
@@ -155,7 +159,10 @@ static int vma_expand(struct vma_merge_struct *vmg, struct vm_area_struct *copie
 		if (err)
 			return err;
 	}
-	commit_merge(vmg, vmg->target, NULL, 0, remove_next ? vmg->next : NULL, NULL);
+	vmg->adjust = NULL;
+	vmg->remove_middle = false;
+	vmg->remove_next = remove_next;
+	commit_merge(vmg, vmg->target);
 	return 0;
 }
 
@@ -206,11 +213,10 @@ static struct vm_area_struct *merge_existing(struct vma_merge_struct *vmg)
 {
 	const struct anon_rmap_ops *rmap = vmg_rmap(vmg);
 	struct vm_area_struct *middle = vmg->middle, *prev = vmg->prev, *next = NULL;
-	struct vm_area_struct *target, *adjust = NULL, *dup_src;
+	struct vm_area_struct *target, *dup_src;
 	unsigned long start = vmg->start, end = vmg->end;
 	bool left_side = start == middle->vm_start, right_side = end == middle->vm_end;
 	bool merge_left = false, merge_right = false, remove_middle;
-	pgoff_t adjust_pgoff = 0;
 	int err;
 
 	vmg->state = VMA_MERGE_NOMERGE;
@@ -226,6 +232,9 @@ static struct vm_area_struct *merge_existing(struct vma_merge_struct *vmg)
 		return NULL;
 	remove_middle = left_side && right_side;
 	vmg->target = merge_left ? prev : next;
+	vmg->adjust = NULL;
+	vmg->remove_middle = remove_middle;
+	vmg->remove_next = merge_left && merge_right;
 
 	if (merge_left && merge_right) {
 		/*
@@ -246,8 +255,8 @@ static struct vm_area_struct *merge_existing(struct vma_merge_struct *vmg)
 		vmg->start = prev->vm_start;
 		vmg->pgoff = prev->vm_pgoff;
 		if (!remove_middle) {
-			adjust = middle;
-			adjust_pgoff = middle->vm_pgoff + PHYS_PFN(end - middle->vm_start);
+			vmg->adjust = middle;
+			vmg->adjust_pgoff = middle->vm_pgoff + PHYS_PFN(end - middle->vm_start);
 		} else {
 			merge_swap_target(vmg, &middle);
 		}
@@ -281,13 +290,13 @@ static struct vm_area_struct *merge_existing(struct vma_merge_struct *vmg)
 		vmg->start = middle->vm_start;
 		vmg->end = start;
 		vmg->pgoff = middle->vm_pgoff;
-		commit_merge(vmg, middle, next, next_pgoff, NULL, NULL);
+		vmg->adjust = next;
+		vmg->adjust_pgoff = next_pgoff;
+		commit_merge(vmg, middle);
 		vmg->target = next;
 		return next;
 	}
-	commit_merge(vmg, target, adjust, adjust_pgoff,
-		     remove_middle ? vmg->middle : NULL,
-		     merge_left && merge_right ? vmg->next : NULL);
+	commit_merge(vmg, target);
 	return target;
 }
 

@@ -163,7 +163,7 @@ static void first_fault(const char *mode)
 	if (lazy(&t)) {
 		assert_true(anon_vma_tree_is_vma(vma->rmap_state));
 		assert_ptr_equal(anon_vma_tree_vma(vma->rmap_state), vma);
-		assert_int_equal(vma->vm_rcuref, 2);	/* its mm, and itself */
+		assert_int_equal(refcount_read(&vma->vm_lazy_refs), 2);	/* its mm, and itself */
 		assert_ptr_equal(folio_lazy_root(folio), vma);
 		assert_int_equal(live(&t, ANONRMAP_CACHE_ANON_VMA), 0);
 		assert_int_equal(live(&t, ANONRMAP_CACHE_ANON_VMA_CHAIN), 0);
@@ -174,7 +174,7 @@ static void first_fault(const char *mode)
 	/* a second fault in the same VMA changes nothing */
 	STEP(&t, anonrmap_touch(t.p0, BASE + PG, PG, true));
 	if (lazy(&t))
-		assert_int_equal(vma->vm_rcuref, 2);
+		assert_int_equal(refcount_read(&vma->vm_lazy_refs), 2);
 	STEP(&t, anonrmap_migrate(t.p0, BASE, 2 * PG));
 	finish(&t);
 }
@@ -200,7 +200,7 @@ static void fork_upgrade(const char *mode)
 		assert_int_equal(anon_vma_tree_type(pv->rmap_state), ANON_VMA_TREE_REGULAR);
 		av = lazy_vma_anon_vma(pv);
 		assert_non_null(av);
-		assert_int_equal(pv->vm_rcuref, 1);	/* the pin on itself went */
+		assert_int_equal(refcount_read(&pv->vm_lazy_refs), 1);	/* the pin on itself went */
 		assert_true(anon_vma_tree_is_parent(cv->rmap_state));
 		assert_ptr_equal(anon_vma_tree_anon_vma(cv->rmap_state), av);
 		assert_int_equal(folio_at(t.p0, BASE)->mapping,
@@ -238,7 +238,7 @@ static void parent_cow_then_fork(const char *mode)
 	if (lazy(&t)) {
 		assert_true(anon_vma_tree_is_parent(cv->rmap_state));
 		assert_ptr_equal(folio_lazy_root(copy), cv);
-		assert_int_equal(cv->vm_rcuref, 1);
+		assert_int_equal(refcount_read(&cv->vm_lazy_refs), 1);
 	}
 	STEP(&t, anonrmap_fork(c, &g));
 	if (lazy(&t)) {
@@ -283,7 +283,7 @@ static void split_lazy_root(const char *mode)
 	if (lazy(&t)) {
 		assert_ptr_equal(anon_vma_tree_vma(vma_at(t.p0, BASE)->rmap_state), root);
 		assert_ptr_equal(anon_vma_tree_vma(vma_at(t.p0, BASE + 2 * PG)->rmap_state), root);
-		assert_int_equal(root->vm_rcuref, 4);
+		assert_int_equal(refcount_read(&root->vm_lazy_refs), 4);
 		assert_int_equal(live(&t, ANONRMAP_CACHE_ANON_VMA), 0);
 	}
 	STEP(&t, anonrmap_migrate(t.p0, BASE, 3 * PG));
@@ -292,7 +292,7 @@ static void split_lazy_root(const char *mode)
 	assert_int_equal(nr_vmas(t.p0), 2);
 	assert_ptr_equal(vma_at(t.p0, BASE), root);
 	if (lazy(&t))
-		assert_int_equal(root->vm_rcuref, 3);
+		assert_int_equal(refcount_read(&root->vm_lazy_refs), 3);
 	BROKEN(&t, anonrmap_munmap(t.p0, BASE, PG),
 	       "rmap: mm 0 100000001000 maps folio",
 	       "rmap: mm 0 100000002000 maps folio",
@@ -300,7 +300,7 @@ static void split_lazy_root(const char *mode)
 	if (lazy(&t)) {
 		/* the unmapped root lives on, pinned by the two pieces */
 		assert_true(kmem_obj_live(root));
-		assert_int_equal(root->vm_rcuref, 2);
+		assert_int_equal(refcount_read(&root->vm_lazy_refs), 2);
 		assert_int_equal(live(&t, ANONRMAP_CACHE_VMA), 3);
 		assert_int_equal(anonrmap_migrate(t.p0, BASE + PG, PG), -EAGAIN);
 	} else {

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "lib/rwsem.h"
+
+#include <stdlib.h>
+
+#ifdef ANONRMAP_LOCKDEP
+#define dep_acquire(sem, sub, try, read) lock_acquire(&(sem)->dep_map, sub, try, read)
+#define dep_release(sem) lock_release(&(sem)->dep_map)
+#define dep_downgrade(sem) lock_downgrade(&(sem)->dep_map)
+#else
+#define dep_acquire(sem, sub, try, read) do { } while (0)
+#define dep_release(sem) do { } while (0)
+#define dep_downgrade(sem) do { } while (0)
+#endif
+
+void init_rwsem(struct rw_semaphore *sem, const struct lock_class_key *key)
+{
+	if (pthread_mutex_init(&sem->wait_lock, NULL) || pthread_cond_init(&sem->wait, NULL))
+		abort();	/* only fails for lack of resources it never needs */
+	sem->readers = 0;
+	sem->writer = false;
+	sem->writers_waiting = 0;
+	lockdep_init_map(&sem->dep_map, key);
+}
+
+void destroy_rwsem(struct rw_semaphore *sem)
+{
+	pthread_cond_destroy(&sem->wait);
+	pthread_mutex_destroy(&sem->wait_lock);
+}
+
+void down_read_nested(struct rw_semaphore *sem, unsigned int subclass)
+{
+	dep_acquire(sem, subclass, false, true);
+	pthread_mutex_lock(&sem->wait_lock);
+	while (sem->writer || sem->writers_waiting)
+		pthread_cond_wait(&sem->wait, &sem->wait_lock);
+	sem->readers++;
+	pthread_mutex_unlock(&sem->wait_lock);
+}
+
+void down_read(struct rw_semaphore *sem)
+{
+	down_read_nested(sem, 0);
+}
+
+bool down_read_trylock(struct rw_semaphore *sem)
+{
+	bool ok;
+
+	pthread_mutex_lock(&sem->wait_lock);
+	ok = !sem->writer && !sem->writers_waiting;
+	if (ok)
+		sem->readers++;
+	pthread_mutex_unlock(&sem->wait_lock);
+	if (ok)
+		dep_acquire(sem, 0, true, true);
+	return ok;
+}
+
+void up_read(struct rw_semaphore *sem)
+{
+	dep_release(sem);
+	pthread_mutex_lock(&sem->wait_lock);
+	if (--sem->readers == 0)
+		pthread_cond_broadcast(&sem->wait);
+	pthread_mutex_unlock(&sem->wait_lock);
+}
+
+void down_write_nested(struct rw_semaphore *sem, unsigned int subclass)
+{
+	dep_acquire(sem, subclass, false, false);
+	pthread_mutex_lock(&sem->wait_lock);
+	sem->writers_waiting++;
+	while (sem->writer || sem->readers)
+		pthread_cond_wait(&sem->wait, &sem->wait_lock);
+	sem->writers_waiting--;
+	sem->writer = true;
+	pthread_mutex_unlock(&sem->wait_lock);
+}
+
+void down_write(struct rw_semaphore *sem)
+{
+	down_write_nested(sem, 0);
+}
+
+bool down_write_trylock(struct rw_semaphore *sem)
+{
+	bool ok;
+
+	pthread_mutex_lock(&sem->wait_lock);
+	ok = !sem->writer && !sem->readers;
+	if (ok)
+		sem->writer = true;
+	pthread_mutex_unlock(&sem->wait_lock);
+	if (ok)
+		dep_acquire(sem, 0, true, false);
+	return ok;
+}
+
+void up_write(struct rw_semaphore *sem)
+{
+	dep_release(sem);
+	pthread_mutex_lock(&sem->wait_lock);
+	sem->writer = false;
+	pthread_cond_broadcast(&sem->wait);
+	pthread_mutex_unlock(&sem->wait_lock);
+}
+
+void downgrade_write(struct rw_semaphore *sem)
+{
+	dep_downgrade(sem);
+	pthread_mutex_lock(&sem->wait_lock);
+	sem->writer = false;
+	sem->readers = 1;
+	pthread_cond_broadcast(&sem->wait);
+	pthread_mutex_unlock(&sem->wait_lock);
+}
+
+bool rwsem_is_locked(struct rw_semaphore *sem)
+{
+	bool locked;
+
+	pthread_mutex_lock(&sem->wait_lock);
+	locked = sem->writer || sem->readers;
+	pthread_mutex_unlock(&sem->wait_lock);
+	return locked;
+}
