@@ -590,26 +590,12 @@ static struct vm_area_struct *lazy_iter_first(struct vm_area_struct *vma, pgoff_
 	return vma;
 }
 
+/* A regular folio walks its anon_vma tree as classic does; none is no error. */
 static int classic_tree_walk(struct folio *folio, rmap_one_fn fn, void *arg)
 {
 	struct anon_vma *anon_vma = folio_anon_vma(folio);
-	struct anon_vma_chain *avc;
-	int ret = 0;
 
-	if (!anon_vma)
-		return 0;
-	anon_vma_lock_read(anon_vma);
-	anon_vma_interval_tree_foreach(avc, &anon_vma->rb_root, folio->index, folio->index) {
-		unsigned long address = vma_address(avc->vma, folio->index);
-
-		if (address == (unsigned long)-EFAULT)
-			continue;
-		ret = fn(folio, avc->vma, address, arg);
-		if (ret)
-			break;
-	}
-	anon_vma_unlock_read(anon_vma);
-	return ret;
+	return anon_vma ? anon_vma_tree_walk(folio, anon_vma, fn, arg) : 0;
 }
 
 /*

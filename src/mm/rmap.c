@@ -293,15 +293,16 @@ static void classic_folio_move(struct folio *folio, struct vm_area_struct *vma)
 	WRITE_ONCE(folio->mapping, (unsigned long)vma->anon_vma | FOLIO_MAPPING_ANON);
 }
 
-/* rmap_walk_anon() */
-static int classic_walk(struct folio *folio, rmap_one_fn fn, void *arg)
+/*
+ * rmap_walk_anon() over the anon_vma tree the folio names: the whole walk
+ * of classic, and of lazy for its regular folios.
+ */
+int anon_vma_tree_walk(struct folio *folio, struct anon_vma *anon_vma, rmap_one_fn fn,
+		       void *arg)
 {
-	struct anon_vma *anon_vma = folio_anon_vma(folio);
 	struct anon_vma_chain *avc;
 	int ret = 0;
 
-	if (!anon_vma)
-		return -EINVAL;
 	anon_vma_lock_read(anon_vma);
 	anon_vma_interval_tree_foreach(avc, &anon_vma->rb_root, folio->index, folio->index) {
 		unsigned long address = vma_address(avc->vma, folio->index);
@@ -314,6 +315,15 @@ static int classic_walk(struct folio *folio, rmap_one_fn fn, void *arg)
 	}
 	anon_vma_unlock_read(anon_vma);
 	return ret;
+}
+
+static int classic_walk(struct folio *folio, rmap_one_fn fn, void *arg)
+{
+	struct anon_vma *anon_vma = folio_anon_vma(folio);
+
+	if (!anon_vma)
+		return -EINVAL;
+	return anon_vma_tree_walk(folio, anon_vma, fn, arg);
 }
 
 /*

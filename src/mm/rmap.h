@@ -3,6 +3,7 @@
 #ifndef ANONRMAP_RMAP_H
 #define ANONRMAP_RMAP_H
 
+#include "mm/anon_rmap.h"
 #include "mm/mm_types.h"
 
 extern const struct lock_class_key anon_vma_rwsem_key;
@@ -54,6 +55,9 @@ void anon_vma_chain_unlink(struct world *w, struct anon_vma_chain *avc);
 void unlink_dead_anon_vmas(struct world *w, struct vm_area_struct *vma);
 unsigned long vma_address(const struct vm_area_struct *vma, pgoff_t pgoff);
 struct anon_vma *folio_get_anon_vma(struct folio *folio);
+/* rmap_walk_anon() over @anon_vma's tree, which @folio's mapping names. */
+int anon_vma_tree_walk(struct folio *folio, struct anon_vma *anon_vma, rmap_one_fn fn,
+		       void *arg);
 void put_anon_vma(struct anon_vma *anon_vma);
 struct anon_vma *find_mergeable_anon_vma(struct vm_area_struct *vma);
 
