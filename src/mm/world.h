@@ -35,7 +35,7 @@ enum world_fault_site {
 	FAULT_ANON_VMA,		/* anon_vma_alloc() */
 	FAULT_AVC,		/* anon_vma_chain_alloc() */
 	FAULT_FOLIO,		/* an order-0 folio: fault, CoW, migration, page cache */
-	FAULT_THP,		/* the PMD-sized folio of a THP fault (falls back) */
+	FAULT_LARGE,		/* a large folio: THP or mTHP fault (falls back) */
 	FAULT_PGD,		/* page-table levels, as pgd/pud/pmd/pte_alloc() */
 	FAULT_PUD,
 	FAULT_PMD,
