@@ -18,7 +18,7 @@ int anonrmap_fail_nth(struct anonrmap_world *world, const char *site, unsigned l
 	struct fault_attr *fa = world_fail((struct world *)world);
 	int i = fault_site_lookup(fa, site);
 
-	if (i < FAULT_ANY_SITE)
+	if (i == FAULT_NO_SITE)
 		return -EINVAL;
 	fault_arm(fa, i, nth);
 	return 0;
@@ -32,7 +32,7 @@ static unsigned long sum(const unsigned long *counts, const struct fault_attr *f
 
 	if (i >= 0)
 		return counts[i];
-	if (i < FAULT_ANY_SITE)
+	if (i == FAULT_NO_SITE)
 		return 0;
 	for (i = 0; i < fa->nr_sites; i++)
 		n += counts[i];

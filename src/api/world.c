@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include <anonrmap/world.h>
 
@@ -31,14 +30,6 @@ void anonrmap_config_init(struct anonrmap_config *cfg)
 	cfg->max_map_count = 65530;	/* DEFAULT_MAX_MAP_COUNT */
 	cfg->fail_nth = 0;
 	cfg->fail_site = NULL;
-}
-
-static bool fault_site_known(const char *name)
-{
-	for (int i = 0; i < NR_FAULT_SITES; i++)
-		if (!strcmp(world_fault_sites[i], name))
-			return true;
-	return false;
 }
 
 static bool config_valid(const struct anonrmap_config *cfg)
@@ -74,7 +65,7 @@ int anonrmap_world_create(const struct anonrmap_config *cfg,
 	sizes[CACHE_FOLIO] = cfg->folio_bytes;
 	if (!config_valid(cfg))
 		return -EINVAL;
-	if (cfg->fail_site && !fault_site_known(cfg->fail_site))
+	if (fault_site_index(world_fault_sites, NR_FAULT_SITES, cfg->fail_site) == FAULT_NO_SITE)
 		return -EINVAL;
 	w = world_create(rmap, cfg->zero_page, sizes);
 	if (!w)

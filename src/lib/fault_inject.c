@@ -11,14 +11,14 @@ void fault_attr_init(struct fault_attr *fa, const char *const *site_names, int n
 	fa->site = FAULT_ANY_SITE;
 }
 
-int fault_site_lookup(const struct fault_attr *fa, const char *name)
+int fault_site_index(const char *const *names, int nr, const char *name)
 {
 	if (!name)
 		return FAULT_ANY_SITE;
-	for (int i = 0; i < fa->nr_sites; i++)
-		if (!strcmp(fa->site_names[i], name))
+	for (int i = 0; i < nr; i++)
+		if (!strcmp(names[i], name))
 			return i;
-	return FAULT_ANY_SITE - 1;
+	return FAULT_NO_SITE;
 }
 
 void fault_arm(struct fault_attr *fa, int site, unsigned long nth)

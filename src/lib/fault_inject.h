@@ -34,8 +34,13 @@ struct fault_attr {
 };
 
 void fault_attr_init(struct fault_attr *fa, const char *const *site_names, int nr_sites);
-/* The index of @name, FAULT_ANY_SITE for NULL, or -1 - 1 when unknown. */
-int fault_site_lookup(const struct fault_attr *fa, const char *name);
+/* The index of @name in @names, FAULT_ANY_SITE for NULL, FAULT_NO_SITE if unknown. */
+#define FAULT_NO_SITE (FAULT_ANY_SITE - 1)
+int fault_site_index(const char *const *names, int nr, const char *name);
+static inline int fault_site_lookup(const struct fault_attr *fa, const char *name)
+{
+	return fault_site_index(fa->site_names, fa->nr_sites, name);
+}
 /* Fail the @nth call from now at @site (FAULT_ANY_SITE: any); 0 disarms. */
 void fault_arm(struct fault_attr *fa, int site, unsigned long nth);
 /* Count one call at @site; true when it is the one to fail. */
