@@ -41,10 +41,11 @@ static int alloc_large_pages(struct world *w, unsigned int order, struct folio *
 	for (unsigned long i = 0; i < nr; i++) {
 		pages[i] = folio_alloc_anon(w);
 		if (!pages[i]) {
+			/* the put of the last page built frees @l with it */
+			if (l && !i)
+				kmem_cache_free(&w->large_cache, l);
 			while (i--)
 				folio_put(pages[i]);
-			if (l && !l->nr_pages_live)
-				kmem_cache_free(&w->large_cache, l);
 			return -ENOMEM;
 		}
 		if (l) {
