@@ -99,7 +99,14 @@ static int remap_move(struct mm_struct *mm, unsigned long start, unsigned long l
 	bool seen = false;
 	int err = -EFAULT;
 
-	for (;;) {
+	/*
+	 * The walk resumes after the end the last VMA had when it was found,
+	 * as the kernel's VMA iterator does. Past @end there is nothing left
+	 * to move, even if a VMA now reaches there from before: one whose
+	 * source could not be unmapped (unmap_source_vma() keeps it) and
+	 * that the move merged with its destination.
+	 */
+	while (from < end) {
 		struct vm_area_struct *vma = find_vma_intersection(mm, from, end);
 		unsigned long addr, sub_len, offset;
 
