@@ -70,7 +70,7 @@ static const struct config configs[] = {
 #define DEFAULT_SEEDS 200
 
 struct tally {
-	unsigned long ops, injected, fallbacks, skipped, mismatches, finding8;
+	unsigned long ops, injected, fallbacks, skipped, mismatches, finding8, known_broken;
 	unsigned long per_site[32];
 };
 
@@ -112,30 +112,36 @@ static void report(const char *violation, void *arg)
 }
 
 /* Every state of @c from before the operation on, as text. */
+/*
+ * Every state of @c from before the operation on, as text, and how many
+ * invariant violations the checker reports in each (@broken may be NULL).
+ */
 static size_t legal_views(const struct corpus_file *cf, size_t k, const struct chain *c,
-			  unsigned int flags, char **views)
+			  unsigned int flags, char **views, int *broken)
 {
 	struct replay *r = start_at(cf, k);
 	size_t n = 0;
 	int fatal = 0;
 
-	views[n++] = world_view(replay_world(r), flags);
-	for (size_t i = 0; i < c->nr; i++) {
-		if (i + 1 == c->nr && c->last_is_success)
+	for (size_t i = 0;; i++) {
+		if (broken)
+			broken[n] = anonrmap_check(replay_world(r), NULL, NULL);
+		views[n++] = world_view(replay_world(r), flags);
+		if (i == c->nr || (i + 1 == c->nr && c->last_is_success))
 			break;
 		replay_op(r, &c->ops[i], devnull, &fatal);
-		views[n++] = world_view(replay_world(r), flags);
 	}
 	replay_end(r);
 	return n;
 }
 
-static bool matches(const char *state, char *const *views, size_t nr)
+/* The index of the legal state @state equals, or -1. */
+static long match(const char *state, char *const *views, size_t nr)
 {
 	for (size_t v = 0; v < nr; v++)
 		if (!strcmp(state, views[v]))
-			return true;
-	return false;
+			return (long)v;
+	return -1;
 }
 
 /* ---- docs/findings.md finding 8: what a failed lazy call may keep ---- */
@@ -287,6 +293,29 @@ static void check_success(const struct corpus_file *cf, size_t k, struct replay 
 	}
 }
 
+/*
+ * A lazy partial state may be broken on its own: the first VMA of a
+ * multi-VMA move, moved without the rest, shows finding 2 (a moved lazy
+ * VMA loses its folios) although the whole call, run through, does not.
+ * Such a failure is accepted when the world equals that legal state and
+ * the checker finds exactly as many violations in it as in the reference
+ * run that reached it without any injected failure.
+ */
+static bool known_broken(const struct corpus_file *cf, struct anonrmap_world *w,
+			 unsigned int flags, char *const *views, const int *broken, size_t nr,
+			 int violations)
+{
+	char *state;
+	long v;
+
+	if (strcmp(cf->cfg->mode, "lazy"))
+		return false;
+	state = world_view(w, flags);
+	v = match(state, views, nr);
+	free(state);
+	return v >= 0 && broken[v] == violations;
+}
+
 static void inject_op(const struct corpus_file *cf, size_t k, struct tally *t)
 {
 	const struct scn_op *op = &cf->scn.ops[k];
@@ -295,6 +324,7 @@ static void inject_op(const struct corpus_file *cf, size_t k, struct tally *t)
 	bool clean;
 	struct chain c;
 	char *views[66], *loose[66];
+	int broken[66];
 	size_t nr_views = 0;
 
 	if (op->op == SCN_OBSERVE)
@@ -313,15 +343,15 @@ static void inject_op(const struct corpus_file *cf, size_t k, struct tally *t)
 		unsigned long before[32];
 		const char *site;
 		char *after;
-		int err, fatal = 0, s;
+		int err, fatal = 0, s, violations;
 		bool ok = false;
 
 		struct anon_counts anon_before;
 
 		if (!nr_views) {
 			legal_chain(op, replay_proc(r, op->proc), &c);
-			nr_views = legal_views(cf, k, &c, c.flags, views);
-			legal_views(cf, k, &c, c.flags | V_NO_ANON, loose);
+			nr_views = legal_views(cf, k, &c, c.flags, views, broken);
+			legal_views(cf, k, &c, c.flags | V_NO_ANON, loose, NULL);
 		}
 		anon_before = anon_counts(w);
 		injected_counts(w, before);
@@ -336,10 +366,13 @@ static void inject_op(const struct corpus_file *cf, size_t k, struct tally *t)
 		site = anonrmap_fault_sites(NULL)[s];
 		t->injected++;
 		t->per_site[s]++;
-		if (anonrmap_check(w, report, NULL)) {
+		violations = anonrmap_check(w, NULL, NULL);
+		if (violations && !known_broken(cf, w, c.flags, views, broken, nr_views, violations)) {
+			anonrmap_check(w, report, NULL);
 			fail_msg("%s:%u (%s): checker fails after allocation %lu of %lu (%s) failed",
 				 cf->path, op->line, cf->cfg->mode, i, n, site);
 		}
+		t->known_broken += violations > 0;
 		if (!err && may_succeed(op, site)) {
 			check_success(cf, k, r, site);
 			t->fallbacks++;
@@ -351,11 +384,11 @@ static void inject_op(const struct corpus_file *cf, size_t k, struct tally *t)
 			fail_msg("%s:%u (%s): allocation %lu of %lu (%s) failed: returned %d, not -ENOMEM",
 				 cf->path, op->line, cf->cfg->mode, i, n, site, err);
 		after = world_view(w, c.flags);
-		ok = matches(after, views, nr_views);
+		ok = match(after, views, nr_views) >= 0;
 		if (!ok && !strcmp(cf->cfg->mode, "lazy")) {
 			char *relaxed = world_view(w, c.flags | V_NO_ANON);
 
-			ok = matches(relaxed, loose, nr_views) &&
+			ok = match(relaxed, loose, nr_views) >= 0 &&
 			     finding8(op, anon_before, anon_counts(w));
 			t->finding8 += ok;
 			free(relaxed);
@@ -452,8 +485,10 @@ static void run_design(const char *mode)
 	fprintf(stderr, "%s: %zu scenario runs, %lu operations that allocate (%lu skipped:"
 		" the design breaks there anyway), %lu allocation failures injected,"
 		" %lu fell back and succeeded, %lu kept a lazy upgrade (finding 8),"
+		" %lu stopped in a partial state that is broken anyway (finding 2),"
 		" %lu wrong states, %.1f s\n",
-		mode, files, t.ops, t.skipped, t.injected, t.fallbacks, t.finding8, t.mismatches,
+		mode, files, t.ops, t.skipped, t.injected, t.fallbacks, t.finding8, t.known_broken,
+		t.mismatches,
 		(double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
 	for (unsigned int s = 0; s < nr_sites; s++) {
 		fprintf(stderr, "  %-16s %6lu failed\n", sites[s], t.per_site[s]);
