@@ -72,6 +72,7 @@ static const struct config configs[] = {
 struct tally {
 	unsigned long ops, injected, fallbacks, skipped, mismatches, finding8, known_broken;
 	unsigned long per_site[32];
+	unsigned long per_op[SCN_OBSERVE + 1];	/* by enum scn_opcode */
 };
 
 /* ---- replaying ---- */
@@ -366,6 +367,7 @@ static void inject_op(const struct corpus_file *cf, size_t k, struct tally *t)
 		site = anonrmap_fault_sites(NULL)[s];
 		t->injected++;
 		t->per_site[s]++;
+		t->per_op[op->op]++;
 		violations = anonrmap_check(w, NULL, NULL);
 		if (violations && !known_broken(cf, w, c.flags, views, broken, nr_views, violations)) {
 			anonrmap_check(w, report, NULL);
@@ -407,6 +409,13 @@ static void inject_op(const struct corpus_file *cf, size_t k, struct tally *t)
 		free(loose[v]);
 	}
 }
+
+static const char *const op_names[] = {
+	[SCN_FILE] = "file", [SCN_MMAP] = "mmap", [SCN_MUNMAP] = "munmap",
+	[SCN_MPROTECT] = "mprotect", [SCN_MREMAP] = "mremap", [SCN_MADVISE] = "madvise",
+	[SCN_TOUCH] = "touch", [SCN_FORK] = "fork", [SCN_EXIT] = "exit",
+	[SCN_MIGRATE] = "migrate", [SCN_OBSERVE] = "observe",
+};
 
 static size_t run_seeds(const struct config *cfg, struct tally *t)
 {
@@ -497,6 +506,15 @@ static void run_design(const char *mode)
 	}
 	if (missing)
 		fail_msg("%s: some allocation site was never failed: the corpus does not cover it", mode);
+	/*
+	 * Every kind of operation that allocates must have met failures too;
+	 * exit and observe allocate nothing (neither does MADV_DONTNEED).
+	 */
+	for (int o = SCN_FILE; o < SCN_OBSERVE; o++) {
+		fprintf(stderr, "  op %-12s %6lu failed\n", op_names[o], t.per_op[o]);
+		if (o != SCN_EXIT && !t.per_op[o] && !only)
+			fail_msg("%s: no failure was injected into any %s", mode, op_names[o]);
+	}
 	assert_int_equal(t.mismatches, 0);
 	/* the tolerance is for one documented finding, which must still show */
 	if (!strcmp(mode, "lazy") && !t.finding8 && !only)
