@@ -2,7 +2,8 @@
 /*
  * libanonrmap umbrella header. Each part can also be included alone:
  * world.h (worlds, address spaces, files), ops.h (system calls and faults),
- * inspect.h (VMAs, pages, rmap walks, slab counters, checker, observation).
+ * inspect.h (VMAs, pages, rmap walks, slab counters, checker, observation),
+ * fault.h (allocation failure injection).
  */
 #ifndef ANONRMAP_ANONRMAP_H
 #define ANONRMAP_ANONRMAP_H
@@ -11,6 +12,7 @@
 #include <anonrmap/ops.h>
 #include <anonrmap/inspect.h>
 #include <anonrmap/config.h>
+#include <anonrmap/fault.h>
 
 #define ANONRMAP_VERSION "0.1.0"
 

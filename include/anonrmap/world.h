@@ -73,18 +73,26 @@ struct anonrmap_config {
 	enum anonrmap_mthp mthp[ANONRMAP_PMD_ORDER + 1];
 	/* --max-map-count: vm.max_map_count, VMAs one mm may hold */
 	unsigned long max_map_count;
+	/*
+	 * Allocation failure injection (anonrmap/fault.h), armed once the
+	 * world and P0 exist, so the count starts at the first operation:
+	 * fail the fail_nth-th allocation (0: none) at fail_site (NULL: any).
+	 */
+	unsigned long fail_nth;
+	const char *fail_site;
 };
 
 /*
  * Fill @cfg with the defaults: classic, 192/104/64/64 bytes, and upstream
  * Linux 6.18's configuration: zero page and huge zero page on, THP always,
- * no mTHP size but 2 MiB (inherit), max_map_count 65530.
+ * no mTHP size but 2 MiB (inherit), max_map_count 65530; no failure
+ * injection.
  */
 void anonrmap_config_init(struct anonrmap_config *cfg);
 
 /*
  * Create a world with one address space, P0, returned in @p0 (may be NULL).
- * Returns 0, -EINVAL for an unknown mode, or -ENOMEM.
+ * Returns 0, -EINVAL for an unknown mode or fail_site, or -ENOMEM.
  */
 int anonrmap_world_create(const struct anonrmap_config *cfg,
 			  struct anonrmap_world **world, struct anonrmap_mm **p0);

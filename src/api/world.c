@@ -28,6 +28,8 @@ void anonrmap_config_init(struct anonrmap_config *cfg)
 		cfg->mthp[order] = ANONRMAP_MTHP_NEVER;
 	cfg->mthp[ANONRMAP_PMD_ORDER] = ANONRMAP_MTHP_INHERIT;
 	cfg->max_map_count = 65530;	/* DEFAULT_MAX_MAP_COUNT */
+	cfg->fail_nth = 0;
+	cfg->fail_site = NULL;
 }
 
 static bool config_valid(const struct anonrmap_config *cfg)
@@ -63,6 +65,8 @@ int anonrmap_world_create(const struct anonrmap_config *cfg,
 	sizes[CACHE_FOLIO] = cfg->folio_bytes;
 	if (!config_valid(cfg))
 		return -EINVAL;
+	if (fault_site_index(world_fault_sites, NR_FAULT_SITES, cfg->fail_site) == FAULT_NO_SITE)
+		return -EINVAL;
 	w = world_create(rmap, cfg->zero_page, sizes);
 	if (!w)
 		return -ENOMEM;
@@ -77,6 +81,8 @@ int anonrmap_world_create(const struct anonrmap_config *cfg,
 		world_destroy(w);
 		return -ENOMEM;
 	}
+	fault_arm(world_fail(w), fault_site_lookup(world_fail(w), cfg->fail_site),
+		  cfg->fail_nth);
 	*world = (struct anonrmap_world *)w;
 	if (p0)
 		*p0 = from_mm(mm);

@@ -51,6 +51,8 @@ void *kmem_cache_alloc(struct kmem_cache *c)
 {
 	struct slab_hdr *h;
 
+	if (should_fail(c->fail, c->fail_site))
+		return NULL;
 	if (c->freelist) {
 		h = c->freelist;
 		c->freelist = h->next_free;

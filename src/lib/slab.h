@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "lib/fault_inject.h"
+
 struct kmem_cache {
 	const char *name;
 	size_t size;		/* bytes of the simulated object */
@@ -22,6 +24,9 @@ struct kmem_cache {
 	long live, peak, allocs, frees;
 	void *freelist;
 	void *chunks;		/* every object ever made, to release at the end */
+	/* failslab: NULL, or where this cache's allocations are counted */
+	struct fault_attr *fail;
+	int fail_site;
 };
 
 void kmem_cache_init(struct kmem_cache *c, const char *name, size_t size,

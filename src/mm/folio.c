@@ -29,7 +29,7 @@ struct folio *folio_alloc_anon(struct world *w)
 	return folio_alloc(w, FOLIO_ANON);
 }
 
-int folio_alloc_anon_large(struct world *w, unsigned int order, struct folio **pages)
+static int alloc_large_pages(struct world *w, unsigned int order, struct folio **pages)
 {
 	unsigned long nr = 1UL << order;
 	struct folio_large *l = NULL;
@@ -43,10 +43,11 @@ int folio_alloc_anon_large(struct world *w, unsigned int order, struct folio **p
 	for (unsigned long i = 0; i < nr; i++) {
 		pages[i] = folio_alloc_anon(w);
 		if (!pages[i]) {
+			/* the put of the last page built frees @l with it */
+			if (l && !i)
+				kmem_cache_free(&w->large_cache, l);
 			while (i--)
 				folio_put(pages[i]);
-			if (l && !l->nr_pages_live)
-				kmem_cache_free(&w->large_cache, l);
 			return -ENOMEM;
 		}
 		if (l) {
@@ -56,6 +57,27 @@ int folio_alloc_anon_large(struct world *w, unsigned int order, struct folio **p
 		}
 	}
 	return 0;
+}
+
+/*
+ * A large folio is one allocation in the kernel (vma_alloc_anon_folio_pmd(),
+ * alloc_anon_folio()), so one decision says whether it fails, at the
+ * large_folio site; the base pages the model builds it from are no failure
+ * points of their own. Its failure makes the fault fall back to a smaller
+ * order.
+ */
+int folio_alloc_anon_large(struct world *w, unsigned int order, struct folio **pages)
+{
+	int err;
+
+	if (!order)
+		return alloc_large_pages(w, order, pages);
+	if (should_fail(world_fail(w), FAULT_LARGE))
+		return -ENOMEM;
+	fault_suspend(world_fail(w));
+	err = alloc_large_pages(w, order, pages);
+	fault_resume(world_fail(w));
+	return err;
 }
 
 struct folio *folio_alloc_file(struct world *w, struct file *file, pgoff_t index)

@@ -8,10 +8,14 @@
 
 #include "mm/internal.h"
 
+/* allocate_mm() of fork: the one mm_struct allocation, and it can fail. */
 struct mm_struct *mm_alloc(struct world *w)
 {
-	struct mm_struct *mm = calloc(1, sizeof(*mm));
+	struct mm_struct *mm;
 
+	if (should_fail(world_fail(w), FAULT_MM))
+		return NULL;
+	mm = calloc(1, sizeof(*mm));
 	if (!mm)
 		return NULL;
 	mm->world = w;

@@ -177,6 +177,8 @@ bool folio_large_reusable(const struct folio_large *l, const struct mm_struct *m
 int handle_mm_fault(struct vm_area_struct *vma, unsigned long address, bool write);
 void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned long end);
 int copy_page_range(struct vm_area_struct *dst, struct vm_area_struct *src);
+int reserve_move_page_tables(struct mm_struct *mm, unsigned long old_addr,
+			     unsigned long new_addr, unsigned long len);
 void move_page_tables(struct vm_area_struct *vma, unsigned long old_addr,
 		      struct vm_area_struct *new_vma, unsigned long new_addr,
 		      unsigned long len);

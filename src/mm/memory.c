@@ -5,8 +5,6 @@
  * A fault either succeeds or changes nothing: the anon rmap state and the
  * page table slot are reserved before a folio is mapped.
  */
-#include <stdlib.h>
-
 #include <anonrmap/world.h>
 
 #include "mm/internal.h"
@@ -424,98 +422,87 @@ int do_touch(struct mm_struct *mm, unsigned long start, unsigned long len, bool 
 	return err;
 }
 
-struct pte_list {
-	unsigned long *addr;
-	size_t nr, cap;
-};
-
-static void collect_pte(struct mm_struct *mm, unsigned long addr, pte_t *pte, void *arg)
+static void zap_pte(struct mm_struct *mm, unsigned long addr, pte_t *pte, void *arg)
 {
-	struct pte_list *l = arg;
+	struct folio *folio = pte_folio(*pte);
 
-	if (l->nr == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 64;
-		unsigned long *a = realloc(l->addr, cap * sizeof(*a));
-
-		if (!a)
-			abort();	/* no way to report a half-done unmap */
-		l->addr = a;
-		l->cap = cap;
-	}
-	l->addr[l->nr++] = addr;
-}
-
-static struct pte_list present_ptes(struct mm_struct *mm, unsigned long start, unsigned long end)
-{
-	struct pte_list l = { 0 };
-
-	walk_present_ptes(mm, start, end, collect_pte, &l);
-	return l;
+	pte_clear(mm, addr);
+	folio_remove_rmap(folio, arg);
 }
 
 /* zap_page_range_single(): unmap every page of [start, end) in @vma. */
 void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned long end)
 {
 	struct mm_struct *mm = vma->vm_mm;
-	struct pte_list l;
 
 	mmap_assert_locked(mm);
 	/* a THP only partly zapped is split; a whole one goes with its PMD */
 	for (unsigned long a = start & HPAGE_PMD_MASK; a < end; a += HPAGE_PMD_SIZE)
 		if (pmd_trans_huge(mm, a) && (a < start || a + HPAGE_PMD_SIZE > end))
 			split_huge_pmd(mm, a);
-	l = present_ptes(mm, start, end);
-
-	for (size_t i = 0; i < l.nr; i++) {
-		pte_t *pte = pte_lookup(mm, l.addr[i]);
-		struct folio *folio = pte_folio(*pte);
-
-		pte_clear(mm, l.addr[i]);
-		folio_remove_rmap(folio, vma);
-	}
-	free(l.addr);
+	walk_present_ptes(mm, start, end, zap_pte, vma);
 	for (unsigned long a = start & HPAGE_PMD_MASK; a < end; a += HPAGE_PMD_SIZE)
 		if (pmd_trans_huge(mm, a))
 			pmd_clear(mm, a);
 }
 
+/* The child's page tables for every entry the copy will write. */
+struct pt_reserve {
+	struct mm_struct *dst;
+	int err;
+};
+
+static void reserve_pte(struct mm_struct *mm, unsigned long addr, pte_t *pte, void *arg)
+{
+	struct pt_reserve *r = arg;
+
+	if (!r->err && !pte_alloc(r->dst, addr))
+		r->err = -ENOMEM;
+}
+
+struct pte_copy {
+	struct vm_area_struct *dst, *src;
+};
+
+static void copy_present_pte(struct mm_struct *mm, unsigned long addr, pte_t *pte, void *arg)
+{
+	struct pte_copy *c = arg;
+	const struct anon_rmap_ops *rmap = vma_world(c->src)->rmap;
+	struct folio *folio = pte_folio(*pte);
+
+	if (folio_test_anon(folio)) {
+		if (rmap->fork_folio)
+			rmap->fork_folio(folio, c->dst, c->src);
+		folio->anon_exclusive = false;
+	}
+	if (!is_zero_folio(folio)) {
+		folio_get(folio);
+		folio_add_mapcount(folio, c->dst->vm_mm);
+	}
+	pte->val &= ~PTE_WRITE;
+	set_pte(c->dst->vm_mm, addr, mk_pte(folio, false));
+}
+
 /*
  * copy_page_range(): the child maps what the parent maps. Private writable
  * pages become write-protected on both sides and lose AnonExclusive, so the
- * first write on either side copies.
+ * first write on either side copies. The kernel allocates the child's tables
+ * as it copies, so a failure leaves the VMAs copied before it
+ * write-protected in the parent; here the tables are had first, which gives
+ * the same result for the VMAs before and nothing half-copied in this one.
  */
 int copy_page_range(struct vm_area_struct *dst, struct vm_area_struct *src)
 {
-	const struct anon_rmap_ops *rmap = vma_world(src)->rmap;
-	struct pte_list l;
+	struct pt_reserve r = { .dst = dst->vm_mm };
+	struct pte_copy c = { .dst = dst, .src = src };
 
 	mmap_assert_write_locked(src->vm_mm);
 	mmap_assert_write_locked(dst->vm_mm);
-	l = present_ptes(src->vm_mm, src->vm_start, src->vm_end);
 
-	for (size_t i = 0; i < l.nr; i++) {
-		if (!pte_alloc(dst->vm_mm, l.addr[i])) {
-			free(l.addr);
-			return -ENOMEM;
-		}
-	}
-	for (size_t i = 0; i < l.nr; i++) {
-		pte_t *pte = pte_lookup(src->vm_mm, l.addr[i]);
-		struct folio *folio = pte_folio(*pte);
-
-		if (folio_test_anon(folio)) {
-			if (rmap->fork_folio)
-				rmap->fork_folio(folio, dst, src);
-			folio->anon_exclusive = false;
-		}
-		if (!is_zero_folio(folio)) {
-			folio_get(folio);
-			folio_add_mapcount(folio, dst->vm_mm);
-		}
-		pte->val &= ~PTE_WRITE;
-		set_pte(dst->vm_mm, l.addr[i], mk_pte(folio, false));
-	}
-	free(l.addr);
+	walk_present_ptes(src->vm_mm, src->vm_start, src->vm_end, reserve_pte, &r);
+	if (r.err)
+		return r.err;
+	walk_present_ptes(src->vm_mm, src->vm_start, src->vm_end, copy_present_pte, &c);
 	/* copy_huge_pmd(): the child maps the THP with a PMD too */
 	for (unsigned long a = src->vm_start & HPAGE_PMD_MASK; a < src->vm_end; a += HPAGE_PMD_SIZE)
 		if (pmd_trans_huge(src->vm_mm, a))
@@ -523,29 +510,20 @@ int copy_page_range(struct vm_area_struct *dst, struct vm_area_struct *src)
 	return 0;
 }
 
-/* move_ptes(): the folios keep their index; the new VMA's pgoff matches it. */
-void move_page_tables(struct vm_area_struct *vma, unsigned long old_addr,
-		      struct vm_area_struct *new_vma, unsigned long new_addr,
-		      unsigned long len)
+/*
+ * The page tables move_page_tables() will write at @new_addr, had before
+ * anything moves. move_page_tables() walks in extents that end at a PMD
+ * boundary of either side, and gives the new side a PTE table for every
+ * extent whose old PMD has one, present entries or not: which PMDs have
+ * tables decides where later faults may map a THP. The kernel allocates
+ * them as it goes and, when it runs out, moves the entries back and unmaps
+ * the new VMA; asking for every table before the new VMA exists ends in
+ * the same place (-ENOMEM, the source untouched) without the way back. A
+ * failure gives back the tables it made.
+ */
+int reserve_move_page_tables(struct mm_struct *mm, unsigned long old_addr,
+			     unsigned long new_addr, unsigned long len)
 {
-	struct mm_struct *mm = vma->vm_mm;
-	bool aligned = !(old_addr & ~HPAGE_PMD_MASK) && !(new_addr & ~HPAGE_PMD_MASK);
-	unsigned long huge_len = aligned ? len & HPAGE_PMD_MASK : 0;
-	struct pte_list l;
-
-	/*
-	 * move_huge_pmd() carries a whole PMD when both sides are aligned;
-	 * anything else splits the THP and moves its PTEs.
-	 */
-	for (unsigned long a = old_addr & HPAGE_PMD_MASK; a < old_addr + len; a += HPAGE_PMD_SIZE)
-		if (pmd_trans_huge(mm, a) && (a < old_addr || a + HPAGE_PMD_SIZE > old_addr + huge_len))
-			split_huge_pmd(mm, a);
-	/*
-	 * move_page_tables() walks in extents that end at a PMD boundary of
-	 * either side, and gives the new side a PTE table for every extent
-	 * whose old PMD has one, present entries or not. Which PMDs have
-	 * tables decides where later faults may map a THP.
-	 */
 	for (unsigned long off = 0, extent; off < len; off += extent) {
 		unsigned long o = old_addr + off, n = new_addr + off;
 
@@ -554,19 +532,45 @@ void move_page_tables(struct vm_area_struct *vma, unsigned long old_addr,
 			extent = HPAGE_PMD_SIZE - (n & ~HPAGE_PMD_MASK);
 		if (extent > len - off)
 			extent = len - off;
-		if (!pmd_none(mm, o) && !pte_alloc(mm, n))
-			abort();	/* the model's tables are malloc'd; OOM here is fatal */
+		if (!pmd_none(mm, o) && !pte_alloc(mm, n)) {
+			free_pgtables_range(mm, new_addr, new_addr + len);
+			return -ENOMEM;
+		}
 	}
-	l = present_ptes(mm, old_addr, old_addr + len);
-	for (size_t i = 0; i < l.nr; i++) {
-		pte_t pte = *pte_lookup(mm, l.addr[i]);
+	return 0;
+}
 
-		pte_clear(mm, l.addr[i]);
-		if (!pte_alloc(mm, new_addr + (l.addr[i] - old_addr)))
-			abort();	/* the model's tables are malloc'd; OOM here is fatal */
-		set_pte(mm, new_addr + (l.addr[i] - old_addr), pte);
-	}
-	free(l.addr);
+static void move_pte(struct mm_struct *mm, unsigned long addr, pte_t *pte, void *arg)
+{
+	long shift = *(long *)arg;
+	pte_t moved = *pte;
+
+	pte_clear(mm, addr);
+	set_pte(mm, addr + shift, moved);
+}
+
+/*
+ * move_ptes(): the folios keep their index; the new VMA's pgoff matches it.
+ * The destination's tables come from reserve_move_page_tables().
+ */
+void move_page_tables(struct vm_area_struct *vma, unsigned long old_addr,
+		      struct vm_area_struct *new_vma, unsigned long new_addr,
+		      unsigned long len)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	bool aligned = !(old_addr & ~HPAGE_PMD_MASK) && !(new_addr & ~HPAGE_PMD_MASK);
+	unsigned long huge_len = aligned ? len & HPAGE_PMD_MASK : 0;
+	long shift = (long)(new_addr - old_addr);
+
+	/*
+	 * move_huge_pmd() carries a whole PMD when both sides are aligned;
+	 * anything else splits the THP and moves its PTEs.
+	 */
+	for (unsigned long a = old_addr & HPAGE_PMD_MASK; a < old_addr + len; a += HPAGE_PMD_SIZE)
+		if (pmd_trans_huge(mm, a) && (a < old_addr || a + HPAGE_PMD_SIZE > old_addr + huge_len))
+			split_huge_pmd(mm, a);
+	/* source and destination never overlap, so the walk meets no moved entry */
+	walk_present_ptes(mm, old_addr, old_addr + len, move_pte, &shift);
 	for (unsigned long off = 0; off < huge_len; off += HPAGE_PMD_SIZE) {
 		if (pmd_trans_huge(mm, old_addr + off)) {
 			pmd_clear(mm, old_addr + off);

@@ -13,7 +13,9 @@
 /*
  * move_vma(): copy the VMA (or merge into the destination's neighbour), carry
  * the page table entries over, then unmap the source, which splits off and
- * keeps whatever of the old VMA lies outside the moved range.
+ * keeps whatever of the old VMA lies outside the moved range. The tables at
+ * the destination come first, so that nothing after the copy can fail
+ * before the source is unmapped.
  */
 static int move_vma(struct vm_area_struct *vma, unsigned long old_addr,
 		    unsigned long old_len, unsigned long new_len, unsigned long new_addr)
@@ -21,6 +23,7 @@ static int move_vma(struct vm_area_struct *vma, unsigned long old_addr,
 	struct mm_struct *mm = vma->vm_mm;
 	pgoff_t new_pgoff = vma->vm_pgoff + ((old_addr - vma->vm_start) >> PAGE_SHIFT);
 	struct vm_area_struct *new_vma;
+	int err;
 
 	/*
 	 * prep_move_vma(): the unmap of the source below may split one VMA
@@ -28,11 +31,21 @@ static int move_vma(struct vm_area_struct *vma, unsigned long old_addr,
 	 */
 	if (mm->map_count + 3 >= mm->world->max_map_count)
 		return -ENOMEM;
+	err = reserve_move_page_tables(mm, old_addr, new_addr, old_len);
+	if (err)
+		return err;
 	new_vma = copy_vma(&vma, new_addr, new_len, new_pgoff);
-	if (!new_vma)
+	if (!new_vma) {
+		free_pgtables_range(mm, new_addr, new_addr + new_len);
 		return -ENOMEM;
+	}
 	move_page_tables(vma, old_addr, new_vma, new_addr, old_len);
-	return do_munmap(mm, old_addr, old_len);
+	/*
+	 * unmap_source_vma(): if the source cannot be split out of its VMA,
+	 * it stays mapped, empty, and the move still succeeds.
+	 */
+	do_munmap(mm, old_addr, old_len);
+	return 0;
 }
 
 /* mremap_to(): the target range is cleared first, then any excess source. */
@@ -86,7 +99,14 @@ static int remap_move(struct mm_struct *mm, unsigned long start, unsigned long l
 	bool seen = false;
 	int err = -EFAULT;
 
-	for (;;) {
+	/*
+	 * The walk resumes after the end the last VMA had when it was found,
+	 * as the kernel's VMA iterator does. Past @end there is nothing left
+	 * to move, even if a VMA now reaches there from before: one whose
+	 * source could not be unmapped (unmap_source_vma() keeps it) and
+	 * that the move merged with its destination.
+	 */
+	while (from < end) {
 		struct vm_area_struct *vma = find_vma_intersection(mm, from, end);
 		unsigned long addr, sub_len, offset;
 

@@ -14,8 +14,11 @@ static unsigned int pt_index(unsigned long addr, int level)
 	return (addr >> (PAGE_SHIFT + 9 * (PT_LEVELS - 1 - level))) & (PT_ENTRIES - 1);
 }
 
-static struct pt_table *pt_new(void)
+/* pgd_alloc() for level 0 down to pte_alloc_one() for level 3: each can fail. */
+static struct pt_table *pt_new(struct mm_struct *mm, int level)
 {
+	if (should_fail(world_fail(mm->world), FAULT_PGD + level))
+		return NULL;
 	return calloc(1, sizeof(struct pt_table));
 }
 
@@ -34,7 +37,7 @@ pte_t *pte_alloc(struct mm_struct *mm, unsigned long addr)
 
 	for (int level = 0; level < PT_LEVELS; level++) {
 		if (!*slot) {
-			*slot = pt_new();
+			*slot = pt_new(mm, level);
 			if (!*slot)
 				return NULL;
 			if (parent)
@@ -48,12 +51,18 @@ pte_t *pte_alloc(struct mm_struct *mm, unsigned long addr)
 	return &parent->pte[pt_index(addr, PT_LEVELS - 1)];
 }
 
+/*
+ * Setting an entry never allocates: every caller reserves its tables with
+ * pte_alloc() before it commits to anything, so that an allocation failure
+ * is met where it can still be undone. A missing table here is a bug in the
+ * model, not an out-of-memory condition.
+ */
 void set_pte(struct mm_struct *mm, unsigned long addr, pte_t pte)
 {
-	pte_t *p = pte_alloc(mm, addr);
+	pte_t *p = pte_lookup(mm, addr);
 
 	if (!p)
-		abort();	/* callers reserve with pte_alloc() before committing */
+		abort();
 	if (!pte_present(*p))
 		container_of((void *)(p - pt_index(addr, PT_LEVELS - 1)),
 			     struct pt_table, pte)->used++;
@@ -212,8 +221,8 @@ static void walk_level(struct mm_struct *mm, struct pt_table *t, int level,
 
 /*
  * Visit present PTEs in [start, end) in address order. The callback may
- * change the PTE it is given but must not clear it (tables could be freed
- * under the walk); collect addresses and clear them afterwards instead.
+ * change or pte_clear() the entry it is given, and allocate tables outside
+ * [start, end), but must free no table: the walk is still inside them.
  */
 void walk_present_ptes(struct mm_struct *mm, unsigned long start, unsigned long end,
 		       pte_visit_fn fn, void *arg)

@@ -208,7 +208,11 @@ void remove_vma(struct vm_area_struct *vma)
 
 /*
  * do_vmi_munmap(): split the VMAs straddling the ends, then detach and tear
- * down everything inside. A range with nothing mapped succeeds.
+ * down everything inside. A range with nothing mapped succeeds. As in
+ * vms_gather_munmap_vmas(), the VMAs to go are gathered into a detached
+ * tree, one allocation per VMA; a failure there, or in the second split,
+ * returns -ENOMEM with the splits made so far left in place and nothing
+ * unmapped.
  */
 int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
 {
@@ -241,21 +245,20 @@ int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
 	for (; vma && vma->vm_start < end; vma = next) {
 		if (vma->vm_end > end) {
 			err = split_vma(vma, end, false, NULL);
-			if (err) {
-				free(detach);
-				return err;
-			}
+			if (err)
+				goto fail;
 		}
 		next = vma_next(vma);
+		err = -ENOMEM;
+		if (should_fail(world_fail(mm->world), FAULT_MUNMAP_DETACH))
+			goto fail;
 		if (nr == cap) {
 			struct vm_area_struct **d;
 
 			cap = cap ? 2 * cap : 8;
 			d = realloc(detach, cap * sizeof(*d));
-			if (!d) {
-				free(detach);
-				return -ENOMEM;
-			}
+			if (!d)
+				goto fail;
 			detach = d;
 		}
 		detach[nr++] = vma;
@@ -267,4 +270,7 @@ int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
 	free(detach);
 	free_pgtables_range(mm, start, end);
 	return 0;
+fail:
+	free(detach);
+	return err;
 }

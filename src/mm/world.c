@@ -6,6 +6,20 @@
 #include "mm/internal.h"
 #include "mm/rmap.h"
 
+const char *const world_fault_sites[NR_FAULT_SITES] = {
+	[FAULT_VMA] = "vm_area_struct",
+	[FAULT_ANON_VMA] = "anon_vma",
+	[FAULT_AVC] = "anon_vma_chain",
+	[FAULT_FOLIO] = "folio",
+	[FAULT_LARGE] = "large_folio",
+	[FAULT_PGD] = "pgd",
+	[FAULT_PUD] = "pud",
+	[FAULT_PMD] = "pmd",
+	[FAULT_PTE] = "pte",
+	[FAULT_MM] = "mm_struct",
+	[FAULT_MUNMAP_DETACH] = "munmap_detach",
+};
+
 struct world *world_create(const struct anon_rmap_ops *rmap, bool zero_page,
 			   const size_t kernel_sizes[NR_WORLD_CACHES])
 {
@@ -31,6 +45,12 @@ struct world *world_create(const struct anon_rmap_ops *rmap, bool zero_page,
 			sizeof(struct anon_vma_chain), kernel_sizes[CACHE_AVC], NULL);
 	kmem_cache_init(folio_cachep(w), "folio", sizeof(struct folio),
 			kernel_sizes[CACHE_FOLIO], NULL);
+	fault_attr_init(&w->fail, world_fault_sites, NR_FAULT_SITES);
+	/* the zero page is no allocation an operation makes: it never fails */
+	for (int i = 0; i < NR_WORLD_CACHES; i++) {
+		w->caches[i].fail = &w->fail;
+		w->caches[i].fail_site = i;
+	}
 	kmem_cache_init(&w->zero_cache, "zero_page", sizeof(struct folio), 0, NULL);
 	kmem_cache_init(&w->large_cache, "large_folio", sizeof(struct folio_large), 0, NULL);
 	w->zero_folio = folio_alloc_zero(w);

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 
+#include "lib/fault_inject.h"
 #include "lib/list.h"
 #include "lib/slab.h"
 #include "mm/anon_rmap.h"
@@ -23,6 +24,30 @@ enum world_cache {
 	CACHE_FOLIO,
 	NR_WORLD_CACHES,
 };
+
+/*
+ * Every place the model allocates something the kernel allocates, and so
+ * can fail (lib/fault_inject.h). The slab caches come first, in the order
+ * of enum world_cache.
+ */
+enum world_fault_site {
+	FAULT_VMA,		/* vm_area_alloc(), vm_area_dup() */
+	FAULT_ANON_VMA,		/* anon_vma_alloc() */
+	FAULT_AVC,		/* anon_vma_chain_alloc() */
+	FAULT_FOLIO,		/* an order-0 folio: fault, CoW, migration, page cache */
+	FAULT_LARGE,		/* a large folio: THP or mTHP fault (falls back) */
+	FAULT_PGD,		/* page-table levels, as pgd/pud/pmd/pte_alloc() */
+	FAULT_PUD,
+	FAULT_PMD,
+	FAULT_PTE,
+	FAULT_MM,		/* the child's mm_struct in fork */
+	FAULT_MUNMAP_DETACH,	/* the detached-VMA tree of munmap (mas_detach) */
+	NR_FAULT_SITES,
+};
+extern const char *const world_fault_sites[NR_FAULT_SITES];
+
+_Static_assert((int)FAULT_VMA == (int)CACHE_VMA && (int)FAULT_FOLIO == (int)CACHE_FOLIO,
+	       "a slab cache's fault site is its cache index");
 
 struct world {
 	const struct anon_rmap_ops *rmap;
@@ -48,7 +73,13 @@ struct world {
 	struct kmem_cache large_cache;
 	struct file **files;
 	unsigned int nr_files;
+	struct fault_attr fail;
 };
+
+static inline struct fault_attr *world_fail(struct world *w)
+{
+	return &w->fail;
+}
 
 #define vm_area_cachep(w) (&(w)->caches[CACHE_VMA])
 #define anon_vma_cachep(w) (&(w)->caches[CACHE_ANON_VMA])

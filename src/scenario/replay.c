@@ -117,50 +117,104 @@ static void report_violation(const char *msg, void *arg)
 	fprintf(r->diag, "%s:%u: invariant violated: %s\n", r->scn->path, r->line, msg);
 }
 
-int scenario_replay(const struct scenario *scn, const struct replay_opts *opts, FILE *out)
+int replay_start(const struct scenario *scn, const struct replay_opts *opts, struct replay **rp)
 {
 	struct anonrmap_config cfg;
-	struct replay r = { .scn = scn, .diag = opts->diag ? opts->diag : stderr };
-	int err, fatal = 0;
+	struct replay *r = calloc(1, sizeof(*r));
+	int err;
 
+	if (!r)
+		return -ENOMEM;
+	r->scn = scn;
+	r->diag = opts->diag ? opts->diag : stderr;
 	if (opts->config)
 		cfg = *opts->config;
 	else
 		anonrmap_config_init(&cfg);
 	cfg.mode = opts->mode ? opts->mode : "classic";
-	r.procs = calloc(scn->nr_procs ? scn->nr_procs : 1, sizeof(*r.procs));
-	r.files = calloc(scn->nr_files ? scn->nr_files : 1, sizeof(*r.files));
-	if (!r.procs || !r.files) {
-		err = -ENOMEM;
-		goto out;
+	r->procs = calloc(scn->nr_procs ? scn->nr_procs : 1, sizeof(*r->procs));
+	r->files = calloc(scn->nr_files ? scn->nr_files : 1, sizeof(*r->files));
+	err = r->procs && r->files ? anonrmap_world_create(&cfg, &r->world, &r->procs[0]) : -ENOMEM;
+	if (err) {
+		replay_end(r);
+		return err;
 	}
-	err = anonrmap_world_create(&cfg, &r.world, &r.procs[0]);
+	*rp = r;
+	return 0;
+}
+
+int replay_op(struct replay *r, const struct scn_op *op, FILE *out, int *fatal)
+{
+	return run_op(r, op, out, fatal);
+}
+
+struct anonrmap_world *replay_world(struct replay *r)
+{
+	return r->world;
+}
+
+struct anonrmap_mm *replay_proc(struct replay *r, int proc)
+{
+	return proc >= 0 && proc < r->scn->nr_procs ? r->procs[proc] : NULL;
+}
+
+void replay_end(struct replay *r)
+{
+	anonrmap_world_destroy(r->world);
+	free(r->procs);
+	free(r->files);
+	free(r->fails);
+	free(r);
+}
+
+/* Say which operation met the injected failure, and what it returned. */
+static void report_injection(struct replay *r, unsigned long *injected, unsigned int line, int err)
+{
+	unsigned long now = anonrmap_fault_injected(r->world, NULL);
+
+	if (now == *injected)
+		return;
+	*injected = now;
+	fprintf(r->diag, "%s:%u: injected allocation failure; the operation returned %s\n",
+		r->scn->path, line, err ? obs_errno_name(-err) : "0");
+}
+
+int scenario_replay(const struct scenario *scn, const struct replay_opts *opts, FILE *out)
+{
+	struct replay *r;
+	unsigned long injected = 0;
+	unsigned long fail_nth = opts->config ? opts->config->fail_nth : 0;
+	const char *fail_site = opts->config ? opts->config->fail_site : NULL;
+	int err, fatal = 0;
+
+	err = replay_start(scn, opts, &r);
 	if (err)
-		goto out;
+		return err;
 	for (size_t i = 0; i < scn->nr_ops && !fatal; i++) {
 		const struct scn_op *op = &scn->ops[i];
 
-		err = run_op(&r, op, out, &fatal);
+		err = run_op(r, op, out, &fatal);
+		if (fail_nth)
+			report_injection(r, &injected, op->line, err);
 		if (err && op->op == SCN_FILE) {
 			fatal = err;
 			break;
 		}
-		if (err && note_fail(&r, op->line, err)) {
+		if (err && note_fail(r, op->line, err)) {
 			fatal = -ENOMEM;
 			break;
 		}
 		if (opts->check) {
-			r.line = op->line;
-			r.violations += anonrmap_check(r.world, report_violation, &r);
+			r->line = op->line;
+			r->violations += anonrmap_check(r->world, report_violation, r);
 		}
 	}
 	if (!fatal && !scn->has_observe)
-		fatal = observe(&r, "end", out);
-	err = fatal ? fatal : r.violations;
-out:
-	anonrmap_world_destroy(r.world);
-	free(r.procs);
-	free(r.files);
-	free(r.fails);
+		fatal = observe(r, "end", out);
+	if (fail_nth && !injected)
+		fprintf(r->diag, "%s: no allocation failed: the scenario makes fewer than %lu%s%s\n",
+			scn->path, fail_nth, fail_site ? " at " : "", fail_site ? fail_site : "");
+	err = fatal ? fatal : r->violations;
+	replay_end(r);
 	return err;
 }

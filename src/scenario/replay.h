@@ -25,4 +25,19 @@ struct replay_opts {
  */
 int scenario_replay(const struct scenario *scn, const struct replay_opts *opts, FILE *out);
 
+/*
+ * The same, one operation at a time, for a caller that wants to look at the
+ * world between operations (the failure-injection test). replay_start()
+ * makes the world; replay_op() runs one operation, any operation, not only
+ * those of @scn (its process and file indexes are @scn's), and returns what
+ * the API returned, setting *@fatal if the simulator itself failed.
+ */
+struct replay;
+int replay_start(const struct scenario *scn, const struct replay_opts *opts, struct replay **rp);
+int replay_op(struct replay *r, const struct scn_op *op, FILE *out, int *fatal);
+struct anonrmap_world *replay_world(struct replay *r);
+/* The address space of scenario process @proc, NULL before it exists. */
+struct anonrmap_mm *replay_proc(struct replay *r, int proc);
+void replay_end(struct replay *r);
+
 #endif
