@@ -57,6 +57,32 @@ void put_anon_vma(struct anon_vma *anon_vma)
 		anon_vma_free(root);
 }
 
+bool anon_state_mergeable(unsigned long tgt_state, unsigned long src_state,
+			  struct vm_area_struct *tgt, struct vm_area_struct *src,
+			  const struct vm_area_struct *state, vma_fork_child_fn fork_child)
+{
+	if (!tgt_state && src_state)
+		return !fork_child(src) && !fork_child(state);
+	if (tgt_state && !src_state)
+		return !fork_child(tgt);
+	return src_state == tgt_state;
+}
+
+bool anon_state_compatible(unsigned long a, unsigned long b)
+{
+	return !a || !b || a == b;
+}
+
+long anon_vma_count_live(struct world *w)
+{
+	return anon_vma_cachep(w)->live;
+}
+
+long anon_vma_chain_count_live(struct world *w)
+{
+	return anon_vma_chain_cachep(w)->live;
+}
+
 struct anon_vma_chain *anon_vma_chain_alloc(struct world *w)
 {
 	return kmem_cache_alloc(anon_vma_chain_cachep(w));

@@ -94,6 +94,11 @@ bool anon_vma_compatible(const struct vm_area_struct *a, const struct vm_area_st
 
 extern const struct lock_class_key page_table_lock_key;
 
+static inline struct world *vma_world(const struct vm_area_struct *vma)
+{
+	return vma->vm_mm->world;
+}
+
 /* pgtable.c */
 pte_t *pte_lookup(struct mm_struct *mm, unsigned long addr);
 pte_t *pte_alloc(struct mm_struct *mm, unsigned long addr);

@@ -27,11 +27,6 @@
 #include "mm/lazy_rmap.h"
 #include "mm/rmap.h"
 
-static struct world *vma_world(const struct vm_area_struct *vma)
-{
-	return vma->vm_mm->world;
-}
-
 /* ---- CONFIG_VMA_REF (patch 06) ---- */
 
 /*
@@ -459,19 +454,13 @@ static bool vma_is_fork_child(const struct vm_area_struct *vma)
 static bool lazy_mergeable(struct vm_area_struct *tgt, struct vm_area_struct *src,
 			   const struct vm_area_struct *state)
 {
-	anon_vma_tree_t tgt_anon = tgt->rmap_state;
-	anon_vma_tree_t src_anon = state ? state->rmap_state : 0;
-
-	if (!tgt_anon && src_anon)
-		return !vma_is_fork_child(src) && !vma_is_fork_child(state);
-	if (tgt_anon && !src_anon)
-		return !vma_is_fork_child(tgt);
-	return src_anon == tgt_anon;
+	return anon_state_mergeable(tgt->rmap_state, state ? state->rmap_state : 0, tgt, src,
+				    state, vma_is_fork_child);
 }
 
 static bool lazy_compatible(struct vm_area_struct *prev, struct vm_area_struct *next)
 {
-	return !prev->rmap_state || !next->rmap_state || prev->rmap_state == next->rmap_state;
+	return anon_state_compatible(prev->rmap_state, next->rmap_state);
 }
 
 /* dup_anon_vma() */
@@ -654,15 +643,6 @@ static void lazy_folio_put(void *cookie)
 	put_anon_vma(cookie);
 }
 
-static long lazy_count_anon_vma(struct world *w)
-{
-	return anon_vma_cachep(w)->live;
-}
-
-static long lazy_count_avc(struct world *w)
-{
-	return anon_vma_chain_cachep(w)->live;
-}
 
 const struct anon_rmap_ops lazy_anon_rmap_ops = {
 	.name = "lazy",
@@ -686,6 +666,6 @@ const struct anon_rmap_ops lazy_anon_rmap_ops = {
 	.folio_get = lazy_folio_get,
 	.folio_put = lazy_folio_put,
 	.check = lazy_check,
-	.count_anon_vma = lazy_count_anon_vma,
-	.count_avc = lazy_count_avc,
+	.count_anon_vma = anon_vma_count_live,
+	.count_avc = anon_vma_chain_count_live,
 };

@@ -9,11 +9,6 @@
 
 #include "mm/internal.h"
 
-static struct world *vma_world(const struct vm_area_struct *vma)
-{
-	return vma->vm_mm->world;
-}
-
 /*
  * Map the pages of a new exclusive anonymous folio from @addr on (the end of
  * every anonymous fault and every CoW): folio_add_new_anon_rmap() and

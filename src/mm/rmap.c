@@ -17,11 +17,6 @@
 #include "mm/interval_tree.h"
 #include "mm/rmap.h"
 
-static struct world *vma_world(const struct vm_area_struct *vma)
-{
-	return vma->vm_mm->world;
-}
-
 /* New links go to the head, so a VMA's own anon_vma is first on its list. */
 static void anon_vma_chain_link(struct vm_area_struct *vma, struct anon_vma_chain *avc,
 				struct anon_vma *anon_vma)
@@ -239,18 +234,14 @@ static bool vma_is_fork_child(const struct vm_area_struct *vma)
 static bool classic_mergeable(struct vm_area_struct *tgt, struct vm_area_struct *src,
 			      const struct vm_area_struct *state)
 {
-	struct anon_vma *src_anon = state ? state->anon_vma : NULL;
-
-	if (!tgt->anon_vma && src_anon)
-		return !vma_is_fork_child(src) && !vma_is_fork_child(state);
-	if (tgt->anon_vma && !src_anon)
-		return !vma_is_fork_child(tgt);
-	return src_anon == tgt->anon_vma;
+	return anon_state_mergeable((unsigned long)tgt->anon_vma,
+				    state ? (unsigned long)state->anon_vma : 0, tgt, src, state,
+				    vma_is_fork_child);
 }
 
 static bool classic_compatible(struct vm_area_struct *prev, struct vm_area_struct *next)
 {
-	return !prev->anon_vma || !next->anon_vma || prev->anon_vma == next->anon_vma;
+	return anon_state_compatible((unsigned long)prev->anon_vma, (unsigned long)next->anon_vma);
 }
 
 /* dup_anon_vma(): an unfaulted survivor takes over what it absorbs. */
@@ -368,15 +359,6 @@ static void classic_folio_put(void *cookie)
 	put_anon_vma(cookie);
 }
 
-static long classic_count_anon_vma(struct world *w)
-{
-	return anon_vma_cachep(w)->live;
-}
-
-static long classic_count_avc(struct world *w)
-{
-	return anon_vma_chain_cachep(w)->live;
-}
 
 void classic_check(struct check_ctx *ctx);
 
@@ -399,6 +381,6 @@ const struct anon_rmap_ops classic_anon_rmap_ops = {
 	.folio_get = classic_folio_get,
 	.folio_put = classic_folio_put,
 	.check = classic_check,
-	.count_anon_vma = classic_count_anon_vma,
-	.count_avc = classic_count_avc,
+	.count_anon_vma = anon_vma_count_live,
+	.count_avc = anon_vma_chain_count_live,
 };

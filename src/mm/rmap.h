@@ -61,4 +61,18 @@ int anon_vma_tree_walk(struct folio *folio, struct anon_vma *anon_vma, rmap_one_
 void put_anon_vma(struct anon_vma *anon_vma);
 struct anon_vma *find_mergeable_anon_vma(struct vm_area_struct *vma);
 
+/*
+ * is_mergeable_anon_vma() and the compatibility of two neighbours, on the
+ * word each design keeps for a VMA's anon state (classic: the anon_vma
+ * pointer; lazy: the tagged anon_vma_tree_t). Zero is "no anon state".
+ */
+typedef bool (*vma_fork_child_fn)(const struct vm_area_struct *vma);
+bool anon_state_mergeable(unsigned long tgt_state, unsigned long src_state,
+			  struct vm_area_struct *tgt, struct vm_area_struct *src,
+			  const struct vm_area_struct *state, vma_fork_child_fn fork_child);
+bool anon_state_compatible(unsigned long a, unsigned long b);
+/* The observation's counts for designs built on anon_vma: live objects. */
+long anon_vma_count_live(struct world *w);
+long anon_vma_chain_count_live(struct world *w);
+
 #endif
