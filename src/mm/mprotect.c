@@ -16,6 +16,8 @@ static int mprotect_fixup(struct vm_area_struct *vma, struct vm_area_struct **pp
 {
 	const struct anon_rmap_ops *rmap = vma->vm_mm->world->rmap;
 	vm_flags_t oldflags = vma->vm_flags;
+
+	mmap_assert_write_locked(vma->vm_mm);
 	int err;
 
 	if (newflags == oldflags) {

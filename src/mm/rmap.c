@@ -139,6 +139,7 @@ static int classic_clone(struct vm_area_struct *dst, struct vm_area_struct *src)
 	struct anon_vma_chain *avc, *pavc;
 	struct anon_vma *root = NULL;
 
+	mmap_assert_write_locked(src->vm_mm);
 	list_for_each_entry_reverse(pavc, &src->anon_vma_chain, same_vma) {
 		struct anon_vma *anon_vma = pavc->anon_vma;
 
@@ -167,7 +168,9 @@ static int classic_fork(struct vm_area_struct *vma, struct vm_area_struct *pvma)
 	struct world *w = vma_world(vma);
 	struct anon_vma *anon_vma;
 	struct anon_vma_chain *avc;
-	int err;
+
+	mmap_assert_write_locked(pvma->vm_mm);
+	mmap_assert_write_locked(vma->vm_mm);	int err;
 
 	if (!pvma->anon_vma)
 		return 0;
@@ -209,6 +212,7 @@ static void classic_unlink(struct vm_area_struct *vma)
 	struct anon_vma_chain *avc, *next;
 	struct anon_vma *root = NULL;
 
+	mmap_assert_write_locked(vma->vm_mm);
 	list_for_each_entry_safe(avc, next, &vma->anon_vma_chain, same_vma) {
 		root = lock_anon_vma_root(root, avc->anon_vma);
 		anon_vma_chain_unlink(w, avc);

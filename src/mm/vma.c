@@ -120,6 +120,7 @@ void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
 {
 	struct rb_node **link = &mm->mm_rb.rb_node, *parent = NULL;
 
+	mmap_assert_write_locked(mm);
 	while (*link) {
 		parent = *link;
 		if (vma->vm_start < rb_vma(parent)->vm_start)
@@ -135,7 +136,7 @@ void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
 
 void vma_unlink_tree(struct vm_area_struct *vma)
 {
-	rb_erase(&vma->vm_rb, &vma->vm_mm->mm_rb);
+	mmap_assert_write_locked(vma->vm_mm);	rb_erase(&vma->vm_rb, &vma->vm_mm->mm_rb);
 	RB_CLEAR_NODE(&vma->vm_rb);
 	vma->vm_mm->map_count--;
 	vma->vm_removed = true;
