@@ -20,6 +20,16 @@ static bool accountable_mapping(vm_flags_t vm_flags)
 int do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len, int prot,
 	    struct file *file, unsigned long off)
 {
+	return do_mmap_flags(mm, addr, len, prot, file, off, 0);
+}
+
+/*
+ * @extra carries what MAP_SHARED (VM_SHARED|VM_MAYSHARE) and MAP_NORESERVE
+ * add to the flags; both change accounting and so which neighbours merge.
+ */
+int do_mmap_flags(struct mm_struct *mm, unsigned long addr, unsigned long len, int prot,
+		  struct file *file, unsigned long off, vm_flags_t extra)
+{
 	struct vma_merge_struct vmg = { .mm = mm };
 	struct vm_area_struct *vma, *next;
 	vm_flags_t vm_flags;
@@ -43,7 +53,7 @@ int do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len, int pro
 		err = -EEXIST;
 		goto out;
 	}
-	vm_flags = calc_vm_prot_bits(prot) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+	vm_flags = calc_vm_prot_bits(prot) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | extra;
 	if (accountable_mapping(vm_flags))
 		vm_flags |= VM_ACCOUNT;
 

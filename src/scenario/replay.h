@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "scenario/expect.h"
 #include "scenario/scenario.h"
 
 struct anonrmap_config;
@@ -16,6 +17,10 @@ struct replay_opts {
 	const struct anonrmap_config *config;
 	bool check;		/* run the invariant checker after every operation */
 	FILE *diag;		/* where checker violations go (stderr when NULL) */
+	/* version 2 */
+	bool check_at_expect;	/* run the checker at each expect checkpoint and at the end */
+	struct recording_stats *stats;	/* if set: expect lines and events are compared */
+	bool progress;		/* a line on stderr every 100000 operations */
 };
 
 /*
