@@ -273,6 +273,8 @@ int scenario_replay(const struct scenario *scn, const struct replay_opts *opts, 
 		fprintf(r->diag, "%s: no allocation failed: the scenario makes fewer than %lu%s%s\n",
 			scn->path, fail_nth, fail_site ? " at " : "", fail_site ? fail_site : "");
 	err = fatal ? fatal : r->violations;
+	if (!fatal && opts->at_end)
+		opts->at_end(r->world, opts->at_end_arg);
 	replay_end(r);
 	return err;
 }

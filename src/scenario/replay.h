@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include <anonrmap/world.h>
+
 #include "scenario/expect.h"
 #include "scenario/scenario.h"
 
@@ -21,6 +23,9 @@ struct replay_opts {
 	bool check_at_expect;	/* run the checker at each expect checkpoint and at the end */
 	struct recording_stats *stats;	/* if set: expect lines and events are compared */
 	bool progress;		/* a line on stderr every 100000 operations */
+	/* called with the world just before it is destroyed, after the last operation */
+	void (*at_end)(struct anonrmap_world *world, void *arg);
+	void *at_end_arg;
 };
 
 /*

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Replaying a recording: `record --check` (does the classic replay give back
+ * what the kernel showed?) and `record --report` (what does each design
+ * spend on it, and what does the invariant checker find?).
+ */
+#ifndef ANONRMAP_RECORD_REPORT_H
+#define ANONRMAP_RECORD_REPORT_H
+
+#include <stdio.h>
+
+#include <anonrmap/anonrmap.h>
+
+#include "scenario/expect.h"
+
+/* Kinds of checker findings, after docs/findings.md. */
+enum finding_class {
+	FIND_LOST_MAPPING,	/* an rmap walk misses a PTE: findings 1 and 2 */
+	FIND_UNLINKED_ROOT,	/* folios resolve through an unlinked lazy root: finding 1 */
+	FIND_MERGE_REMOVED,	/* a merge removed or freed a VMA still in use: finding 3 */
+	FIND_LEAK,		/* objects alive that nothing reaches: finding 5 */
+	FIND_OTHER,
+	NR_FINDING_CLASSES,
+};
+
+struct design_run {
+	const char *mode;
+	struct recording_stats st;
+	struct anonrmap_slab_stats slab[4];	/* at the end: peak and allocation counts */
+	unsigned long checks;			/* checker runs: checkpoints and the end */
+	unsigned long checks_with[NR_FINDING_CLASSES];
+	unsigned long violations[NR_FINDING_CLASSES];
+	char first[NR_FINDING_CLASSES][160];	/* the first one, FILE:LINE: message */
+	int status;				/* scenario_replay()'s result */
+};
+
+/* Replay @path in @mode; the checker runs at checkpoints when @checker. */
+int record_replay(const char *path, const char *mode, bool checker, bool progress,
+		  struct design_run *run, FILE *diag);
+/* `record --check`: classic replay, reproduction figures to @out. Returns 0 or 1. */
+int record_check(const char *path, FILE *out);
+/* `record --report`: each registered design, tables to @out. Returns 0 or 1. */
+int record_report(const char *const *paths, int n, FILE *out);
+const char *finding_class_name(enum finding_class c);
+
+#endif
