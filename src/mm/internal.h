@@ -211,5 +211,6 @@ int install_special_mapping(struct mm_struct *mm, unsigned long start, unsigned 
 			    int prot);
 int expand_downwards(struct mm_struct *mm, unsigned long address);
 int do_brk(struct mm_struct *mm, unsigned long old_end, unsigned long new_end);
+int do_shared_fault(struct vm_area_struct *vma, unsigned long address, bool write);
 
 #endif

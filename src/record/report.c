@@ -36,29 +36,30 @@ static enum finding_class classify(const char *msg)
 	return FIND_OTHER;
 }
 
-/* The replay's checker lines arrive here through a memory stream, one check at a time. */
-static void tally(struct design_run *run, char *text, size_t len)
+/* One checker line; a new line number means a new check (one per checkpoint). */
+static void tally(unsigned int line, const char *msg, void *arg)
 {
-	bool seen[NR_FINDING_CLASSES] = { false };
-	char *line = text, *end = text + len;
+	struct design_run *run = arg;
+	enum finding_class c = classify(msg);
+	const char *mm;
+	unsigned int id;
 
-	while (line < end) {
-		char *nl = memchr(line, '\n', (size_t)(end - line));
-		enum finding_class c;
-
-		if (nl)
-			*nl = '\0';
-		if (strstr(line, "invariant violated")) {
-			c = classify(line);
-			run->violations[c]++;
-			if (!seen[c])
-				run->checks_with[c]++;
-			seen[c] = true;
-			if (!run->first[c][0])
-				snprintf(run->first[c], sizeof(run->first[c]), "%s", line);
-		}
-		line = nl ? nl + 1 : end;
+	if (line != run->cur_line) {
+		memset(run->seen, 0, sizeof(run->seen));
+		run->cur_line = line;
 	}
+	run->violations[c]++;
+	mm = strstr(msg, "mm ");
+	if (mm && sscanf(mm, "mm %u", &id) == 1 && id < run->mms && run->mm_seen[c] &&
+	    !(run->mm_seen[c][id / 8] & (1u << (id % 8)))) {
+		run->mm_seen[c][id / 8] |= (unsigned char)(1u << (id % 8));
+		run->mms_with[c]++;
+	}
+	if (!run->seen[c])
+		run->checks_with[c]++;
+	run->seen[c] = true;
+	if (!run->first[c][0])
+		snprintf(run->first[c], sizeof(run->first[c]), "%s:%u: %s", run->path, line, msg);
 }
 
 static void at_end(struct anonrmap_world *w, void *arg)
@@ -75,22 +76,26 @@ int record_replay(const char *path, const char *mode, bool checker, bool progres
 	struct replay_opts opts = { 0 };
 	struct anonrmap_config cfg;
 	struct scenario scn;
-	char err[512], *text = NULL;
-	size_t len = 0;
-	FILE *sink, *mem;
+	char err[512];
+	FILE *sink;
 
 	memset(run, 0, sizeof(*run));
 	run->mode = mode;
+	run->path = path;
 	if (scenario_load(path, &scn, err, sizeof(err))) {
 		fprintf(diag, "%s\n", err);
 		return -EINVAL;
 	}
-	mem = checker ? open_memstream(&text, &len) : NULL;
 	sink = fopen("/dev/null", "w");
-	if (!sink || (checker && !mem)) {
+	if (!sink) {
 		scenario_free(&scn);
 		return -ENOMEM;
 	}
+	run->mms = 1;
+	for (size_t i = 0; i < scn.nr_ops; i++)
+		run->mms += scn.ops[i].op == SCN_EXEC || scn.ops[i].op == SCN_FORK;
+	for (int c = 0; c < NR_FINDING_CLASSES; c++)
+		run->mm_seen[c] = calloc(run->mms / 8 + 1, 1);
 	opts.mode = mode;
 	anonrmap_config_init(&cfg);
 	cfg.zero_page = scenario_recorded_zero_page(path);
@@ -98,18 +103,18 @@ int record_replay(const char *path, const char *mode, bool checker, bool progres
 	opts.stats = &run->st;
 	opts.check_at_expect = checker;
 	opts.progress = progress;
-	/* mismatches go to @diag; checker lines to the tally when checking */
-	opts.diag = checker ? mem : diag;
+	opts.diag = diag;
+	opts.violation = tally;
+	opts.violation_arg = run;
 	opts.at_end = at_end;
 	opts.at_end_arg = run;
 	run->status = scenario_replay(&scn, &opts, sink);
 	fclose(sink);
-	if (mem) {
-		fclose(mem);
-		tally(run, text, len);
-		free(text);
-	}
 	run->checks = checker ? run->st.checkpoints + 1 : 0;
+	for (int c = 0; c < NR_FINDING_CLASSES; c++) {
+		free(run->mm_seen[c]);
+		run->mm_seen[c] = NULL;
+	}
 	scenario_free(&scn);
 	return run->status < 0 ? run->status : 0;
 }
@@ -169,8 +174,9 @@ static void print_design_table(FILE *out, const char *path, struct design_run *r
 			runs[d].st.events ? 100.0 * (double)runs[d].st.events_matched / (double)runs[d].st.events : 100.0);
 		for (int c = 0; c < NR_FINDING_CLASSES; c++)
 			if (runs[d].violations[c])
-				fprintf(out, "  %s: at %lu of %lu checks (%lu lines); first: %s\n",
-					class_names[c], runs[d].checks_with[c], runs[d].checks,
+				fprintf(out, "  %s: in %lu of %lu address spaces, at %lu of %lu checks "
+					"(%lu lines); first: %s\n", class_names[c], runs[d].mms_with[c],
+					runs[d].mms, runs[d].checks_with[c], runs[d].checks,
 					runs[d].violations[c], runs[d].first[c]);
 	}
 }

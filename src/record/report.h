@@ -32,6 +32,12 @@ struct design_run {
 	unsigned long violations[NR_FINDING_CLASSES];
 	char first[NR_FINDING_CLASSES][160];	/* the first one, FILE:LINE: message */
 	int status;				/* scenario_replay()'s result */
+	const char *path;
+	unsigned int cur_line;			/* of the check being tallied */
+	bool seen[NR_FINDING_CLASSES];		/* in that check */
+	unsigned long mms;			/* address spaces the recording creates */
+	unsigned long mms_with[NR_FINDING_CLASSES];	/* ... named in a finding of the class */
+	unsigned char *mm_seen[NR_FINDING_CLASSES];	/* bitmaps by mm id */
 };
 
 /* Replay @path in @mode; the checker runs at checkpoints when @checker. */

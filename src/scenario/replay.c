@@ -25,6 +25,9 @@ struct replay {
 	unsigned int line;		/* of the operation just run, for reports */
 	int violations;
 	struct tasks tasks;		/* version 2: tasks sharing mms */
+	/* replay_opts.violation: where checker reports go instead of diag */
+	void (*violation)(unsigned int line, const char *msg, void *arg);
+	void *violation_arg;
 };
 
 static const char *proc_name(unsigned int id, void *arg)
@@ -124,6 +127,10 @@ static void report_violation(const char *msg, void *arg)
 {
 	struct replay *r = arg;
 
+	if (r->violation) {
+		r->violation(r->line, msg, r->violation_arg);
+		return;
+	}
 	fprintf(r->diag, "%s:%u: invariant violated: %s\n", r->scn->path, r->line, msg);
 }
 
@@ -169,6 +176,8 @@ int replay_start(const struct scenario *scn, const struct replay_opts *opts, str
 		return -ENOMEM;
 	r->scn = scn;
 	r->diag = opts->diag ? opts->diag : stderr;
+	r->violation = opts->violation;
+	r->violation_arg = opts->violation_arg;
 	if (opts->config)
 		cfg = *opts->config;
 	else

@@ -26,6 +26,9 @@ struct replay_opts {
 	/* called with the world just before it is destroyed, after the last operation */
 	void (*at_end)(struct anonrmap_world *world, void *arg);
 	void *at_end_arg;
+	/* if set, checker violations come here instead of @diag (line: where the check ran) */
+	void (*violation)(unsigned int line, const char *msg, void *arg);
+	void *violation_arg;
 };
 
 /*
