@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "mm/anon_rmap.h"
 #include "record/record.h"
 #include "record/report.h"
 
@@ -12,7 +13,7 @@ static void record_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: anonrmap record [-o FILE] [--check] [--timeout S] [--max-lines N] -- COMMAND [ARGS]\n"
-		"       anonrmap record --check FILE\n"
+		"       anonrmap record --check [--mode DESIGN] FILE\n"
 		"       anonrmap record --report FILE...\n\n"
 		"Runs COMMAND and everything it starts under ptrace (root needed) and writes\n"
 		"their memory-management history as a version-2 scenario: each exec's layout,\n"
@@ -23,6 +24,7 @@ static void record_usage(FILE *f)
 		"  -o FILE        write the scenario to FILE (default: standard output)\n"
 		"  --check        after recording (or on FILE): replay in classic mode and\n"
 		"                 report how many VMAs, anonymous pages and events it reproduced\n"
+		"  --mode DESIGN  replay --check in DESIGN instead of classic\n"
 		"  --report       replay each FILE (.scn or .scn.gz) in every rmap design with\n"
 		"                 the checker at every exec/exit point: peak slab KB per object\n"
 		"                 and which docs/findings.md findings fire\n"
@@ -36,7 +38,7 @@ int cmd_record(int argc, char **argv)
 	struct record_opts o = { .out = stdout, .out_name = "standard output", .timeout = 600,
 				 .max_lines = 20000000 };
 	bool check = false, report = false;
-	const char *out = NULL;
+	const char *out = NULL, *mode = "classic";
 	int i, rc;
 
 	for (i = 1; i < argc; i++) {
@@ -52,6 +54,13 @@ int cmd_record(int argc, char **argv)
 			check = true;
 		} else if (!strcmp(a, "--report")) {
 			report = true;
+		} else if (!strcmp(a, "--mode")) {
+			if (i + 1 >= argc || !anon_rmap_lookup(argv[i + 1])) {
+				fprintf(stderr, "anonrmap record: --mode needs a design (%s)\n",
+					anon_rmap_names());
+				return 2;
+			}
+			mode = argv[++i];
 		} else if (!strcmp(a, "-o") || !strcmp(a, "--timeout") || !strcmp(a, "--max-lines")) {
 			char *end;
 			unsigned long v;
@@ -90,7 +99,7 @@ int cmd_record(int argc, char **argv)
 		return record_report((const char *const *)argv + i, argc - i, stdout);
 	}
 	if (check && i == argc - 1 && strcmp(argv[i - 1], "--"))
-		return record_check(argv[i], stdout);
+		return record_check(argv[i], mode, stdout);
 	if (i >= argc) {
 		record_usage(stderr);
 		return 2;
@@ -113,6 +122,6 @@ int cmd_record(int argc, char **argv)
 		rc = 1;
 	}
 	if (!rc && check)
-		rc = record_check(out, stdout);
+		rc = record_check(out, mode, stdout);
 	return rc;
 }

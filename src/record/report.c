@@ -119,17 +119,17 @@ int record_replay(const char *path, const char *mode, bool checker, bool progres
 	return run->status < 0 ? run->status : 0;
 }
 
-int record_check(const char *path, FILE *out)
+int record_check(const char *path, const char *mode, FILE *out)
 {
 	struct design_run run;
-	int err = record_replay(path, "classic", false, true, &run, stderr);
+	int err = record_replay(path, mode, false, true, &run, stderr);
 
 	if (err) {
 		fprintf(stderr, "anonrmap: record --check: %s: replay failed: %s\n", path,
 			strerror(-err));
 		return 1;
 	}
-	fprintf(out, "%s: classic replay against the recording\n", path);
+	fprintf(out, "%s: %s replay against the recording\n", path, mode);
 	recording_print(out, &run.st);
 	return 0;
 }

@@ -43,8 +43,8 @@ struct design_run {
 /* Replay @path in @mode; the checker runs at checkpoints when @checker. */
 int record_replay(const char *path, const char *mode, bool checker, bool progress,
 		  struct design_run *run, FILE *diag);
-/* `record --check`: classic replay, reproduction figures to @out. Returns 0 or 1. */
-int record_check(const char *path, FILE *out);
+/* `record --check`: replay in @mode, reproduction figures to @out. Returns 0 or 1. */
+int record_check(const char *path, const char *mode, FILE *out);
 /* `record --report`: each registered design, tables to @out. Returns 0 or 1. */
 int record_report(const char *const *paths, int n, FILE *out);
 const char *finding_class_name(enum finding_class c);
