@@ -410,9 +410,13 @@ static unsigned long long clone_flags(struct task *t)
 	switch (regs.orig_rax) {
 	case SYS_clone:
 		return regs.rdi;
-	case SYS_clone3:
+	case SYS_clone3: {
+		long v;
+
 		errno = 0;
-		return (unsigned long long)ptrace(PTRACE_PEEKDATA, t->tid, (void *)regs.rdi, NULL);
+		v = ptrace(PTRACE_PEEKDATA, t->tid, (void *)regs.rdi, NULL);
+		return errno ? 0 : (unsigned long long)v;
+	}
 	case SYS_vfork:
 		return CLONE_VM | CLONE_VFORK;
 	default:
@@ -520,6 +524,19 @@ static void on_stop(struct tracer *tr, struct task *t, int status)
 		t->started = true;
 		resume(t, 0);
 		return;
+	}
+	/*
+	 * A group stop (someone sent SIGSTOP) has no siginfo. Passing the
+	 * signal on would stop the task again forever; letting it run keeps
+	 * the recording going at the price of job control.
+	 */
+	if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
+		siginfo_t si;
+
+		if (ptrace(PTRACE_GETSIGINFO, t->tid, NULL, &si) && errno == EINVAL) {
+			resume(t, 0);
+			return;
+		}
 	}
 	resume(t, sig);
 }
