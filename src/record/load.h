@@ -4,11 +4,17 @@
 
 #include <stdbool.h>
 
+#include <anonrmap/world.h>
+
 #include "scenario/scenario.h"
 
 /* scenario_parse_file() for plain and gzip-compressed files. */
 int scenario_load(const char *path, struct scenario *scn, char *err, size_t errlen);
-/* Did the recording run with the zero page mapped on read faults? */
-bool scenario_recorded_zero_page(const char *path);
+struct anonrmap_config;
+/*
+ * The kernel configuration a recording was made under, from its header;
+ * what the header does not say keeps anonrmap_config_init()'s value.
+ */
+void scenario_recorded_config(const char *path, struct anonrmap_config *cfg);
 
 #endif

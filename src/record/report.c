@@ -97,8 +97,8 @@ int record_replay(const char *path, const char *mode, bool checker, bool progres
 	for (int c = 0; c < NR_FINDING_CLASSES; c++)
 		run->mm_seen[c] = calloc(run->mms / 8 + 1, 1);
 	opts.mode = mode;
-	anonrmap_config_init(&cfg);
-	cfg.zero_page = scenario_recorded_zero_page(path);
+	scenario_recorded_config(path, &cfg);
+	cfg.mode = mode;
 	opts.config = &cfg;
 	opts.stats = &run->st;
 	opts.check_at_expect = checker;

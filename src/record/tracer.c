@@ -27,6 +27,9 @@
 #include <fcntl.h>
 #include <linux/sched.h>
 
+#include <anonrmap/config.h>
+
+#include "kernel/kernel_runner.h"
 #include "record/emit.h"
 #include "record/record.h"
 #include "record/snapshot.h"
@@ -617,9 +620,15 @@ const char *record_unavailable(void)
 
 static void header(struct tracer *tr, char **argv, char *buf, size_t cap)
 {
-	char thp[128] = "unknown";
+	char thp[128] = "unknown", config[512] = "", why[256];
 	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "re");
+	struct anonrmap_config cfg;
 	size_t pos;
+
+	/* the simulator of this host: what --check and --report replay with */
+	anonrmap_config_init(&cfg);
+	if (!kernel_host_config(NULL, tr->zero_pfn ? 1 : 0, &cfg, why, sizeof(why)))
+		anonrmap_config_format(&cfg, config, sizeof(config));
 
 	if (f) {
 		if (fgets(thp, sizeof(thp), f))
@@ -633,9 +642,9 @@ static void header(struct tracer *tr, char **argv, char *buf, size_t cap)
 		if ((buf[i] < 0x20 || buf[i] > 0x7e) && buf[i] != '\n')
 			buf[i] = '?';
 	snprintf(buf + pos, cap - pos,
-		 "\n# anonrmap-record: zero-page=%s\n# transparent_hugepage/enabled: %s\n"
+		 "\n# anonrmap-record config: %s\n# transparent_hugepage/enabled: %s\n"
 		 "# tasks %lu, memory calls %lu, touches %lu (%lu pages)\n",
-		 tr->zero_pfn ? "on" : "off", thp, tr->seen, tr->syscalls, tr->e.touches,
+		 config, thp, tr->seen, tr->syscalls, tr->e.touches,
 		 tr->e.pages_touched);
 }
 
