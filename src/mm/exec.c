@@ -14,7 +14,6 @@
 static int insert_vm_struct(struct mm_struct *mm, unsigned long start, unsigned long end,
 			    vm_flags_t vm_flags)
 {
-	struct vm_area_struct *vma;
 	int err = 0;
 
 	if (!PAGE_ALIGNED(start) || !PAGE_ALIGNED(end) || start >= end || end > TASK_SIZE)
@@ -24,17 +23,8 @@ static int insert_vm_struct(struct mm_struct *mm, unsigned long start, unsigned 
 		err = -ENOMEM;
 		goto out;
 	}
-	vma = vm_area_alloc(mm);
-	if (!vma) {
+	if (!vma_create(mm, start, end, start >> PAGE_SHIFT, vm_flags, NULL))
 		err = -ENOMEM;
-		goto out;
-	}
-	vma->vm_start = start;
-	vma->vm_end = end;
-	vma->vm_pgoff = start >> PAGE_SHIFT;
-	vma->vm_flags = vm_flags;
-	vma->vm_file = NULL;
-	vma_link(mm, vma);
 out:
 	mmap_write_unlock(mm);
 	return err;

@@ -194,6 +194,8 @@ struct mm_struct *mm_alloc(struct world *w);
 void mm_free(struct mm_struct *mm);
 int do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len, int prot,
 	    struct file *file, unsigned long off);
+struct vm_area_struct *vma_create(struct mm_struct *mm, unsigned long start, unsigned long end,
+				  pgoff_t pgoff, vm_flags_t vm_flags, struct file *file);
 int do_mmap_flags(struct mm_struct *mm, unsigned long addr, unsigned long len, int prot,
 		  struct file *file, unsigned long off, vm_flags_t extra);
 int do_mprotect(struct mm_struct *mm, unsigned long start, unsigned long len, int prot);
