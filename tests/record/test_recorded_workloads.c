@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "mm/anon_rmap.h"
 #include "record/report.h"
 
 static double pct(unsigned long a, unsigned long b)
@@ -54,22 +55,33 @@ static void test_classic_reproduces_recordings(void **state)
 
 static void test_every_design_replays_them(void **state)
 {
+	/* lazy's layout differences are finding 6, listed line by line: not wanted here */
+	FILE *quiet = fopen("/dev/null", "w");
+	const struct anon_rmap_ops *ops;
 	glob_t g;
 
 	(void)state;
+	assert_non_null(quiet);
 	assert_int_equal(glob(ANONRMAP_SOURCE_DIR "/workloads/*.scn.gz", 0, NULL, &g), 0);
-	for (size_t i = 0; i < g.gl_pathc; i++) {
-		struct design_run run;
+	for (size_t d = 1; (ops = anon_rmap_design(d)); d++) {
+		for (size_t i = 0; i < g.gl_pathc; i++) {
+			struct design_run run;
 
-		assert_int_equal(record_replay(g.gl_pathv[i], "lazy", true, false, &run, stderr), 0);
-		printf("%s: lazy:", g.gl_pathv[i]);
-		for (int c = 0; c < NR_FINDING_CLASSES; c++)
-			printf(" [%s: %lu of %lu checks]", finding_class_name((enum finding_class)c),
-			       run.checks_with[c], run.checks);
-		printf("\n");
-		assert_true(run.st.events > 0);
+			assert_int_equal(record_replay(g.gl_pathv[i], ops->name, true, false, &run,
+						       quiet), 0);
+			printf("%s: %s:", g.gl_pathv[i], ops->name);
+			for (int c = 0; c < NR_FINDING_CLASSES; c++)
+				printf(" [%s: %lu of %lu checks]",
+				       finding_class_name((enum finding_class)c), run.checks_with[c],
+				       run.checks);
+			printf("\n");
+			/* the whole recording ran: every event was tried */
+			assert_true(run.st.events > 0);
+			assert_true(run.st.checkpoints > 0);
+		}
 	}
 	globfree(&g);
+	fclose(quiet);
 }
 
 int main(void)
