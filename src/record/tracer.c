@@ -612,8 +612,21 @@ const char *record_unavailable(void)
 	if (geteuid() != 0)
 		return "record needs root: pagemap shows page frame numbers, which tell a "
 		       "copied page from the page it was copied from, only to CAP_SYS_ADMIN";
+	FILE *f;
+
 	if (access("/proc/self/pagemap", R_OK))
 		return "/proc/self/pagemap is not readable";
+	/* Yama's mode 3 forbids every ptrace attach, PTRACE_TRACEME included */
+	f = fopen("/proc/sys/kernel/yama/ptrace_scope", "re");
+	if (f) {
+		int scope = fgetc(f);
+
+		fclose(f);
+		if (scope == '3')
+			return "ptrace is disabled on this machine (kernel.yama.ptrace_scope = 3)";
+	}
+	if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) < 0)
+		return "the kernel has no seccomp, which the recorder's filter needs";
 	return NULL;
 #endif
 }
