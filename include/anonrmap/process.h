@@ -18,6 +18,7 @@ extern "C" {
 #define ANONRMAP_MAP_SHARED 0x1		/* VM_SHARED: no anonymous pages, no anon rmap */
 #define ANONRMAP_MAP_NORESERVE 0x2	/* not charged: never VM_ACCOUNT */
 #define ANONRMAP_MAP_FIXED 0x4		/* replace whatever is mapped in the range */
+#define ANONRMAP_MAP_STACK 0x8		/* VM_NOHUGEPAGE, as calc_vm_flag_bits() makes it */
 
 /* exec: a new, empty address space in the same world (the caller exits the old one). */
 int anonrmap_mm_create(struct anonrmap_world *world, struct anonrmap_mm **mm);

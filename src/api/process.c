@@ -32,12 +32,16 @@ int anonrmap_mmap_flags(struct anonrmap_mm *p, uint64_t addr, uint64_t len, int 
 
 	if (!mm)
 		return -ESRCH;
-	if (flags & ~(ANONRMAP_MAP_SHARED | ANONRMAP_MAP_NORESERVE | ANONRMAP_MAP_FIXED))
+	if (flags & ~(ANONRMAP_MAP_SHARED | ANONRMAP_MAP_NORESERVE | ANONRMAP_MAP_FIXED |
+		      ANONRMAP_MAP_STACK))
 		return -EINVAL;
 	if (flags & ANONRMAP_MAP_SHARED)
 		extra |= VM_SHARED | VM_MAYSHARE;
 	if (flags & ANONRMAP_MAP_NORESERVE)
 		extra |= VM_NORESERVE;
+	/* thread stacks: no THP, and so no merging with a neighbour that may have them */
+	if (flags & ANONRMAP_MAP_STACK)
+		extra |= VM_NOHUGEPAGE;
 	/*
 	 * MAP_FIXED: __mmap_region() clears the range first and then maps as
 	 * into a hole, with the same merge attempt with the neighbours.

@@ -222,9 +222,10 @@ static void emit_mmap(struct tracer *tr, struct task *t, uint64_t addr, uint64_t
 	char extra[64];
 	int f;
 
-	snprintf(extra, sizeof(extra), "%s%s%s", flags & 0x10 ? " fixed" : "",
+	snprintf(extra, sizeof(extra), "%s%s%s%s", flags & 0x10 ? " fixed" : "",
 		 shared ? " shared" : "",
-		 (flags & 0x4000) && tr->noreserve && !shared ? " noreserve" : "");
+		 (flags & 0x4000) && tr->noreserve && !shared ? " noreserve" : "",
+		 flags & 0x20000 ? " stack" : "");
 	if (v && v->kind == SNAP_FILE) {
 		uint64_t off = v->off + (addr - v->start);
 

@@ -37,7 +37,7 @@
  *  - Version 2 is switched on by `version 2` as the first operation line;
  *    without it a file is version 1 and every version-2 word is an unknown
  *    operation, so a version-1 file means what it always meant. In version
- *    2 the flag words of mmap (fixed, shared, noreserve) cannot name files.
+ *    2 the flag words of mmap (fixed, shared, noreserve, stack) cannot name files.
  */
 #include "scenario/scenario.h"
 
@@ -49,7 +49,7 @@
 #include <string.h>
 
 #define SCN_PAGE_SIZE 4096ULL
-/* The longest operation (a version-2 mmap) has 10 tokens; more are only counted. */
+/* The longest operation (a version-2 mmap) has 11 tokens; more are only counted. */
 #define SCN_MAX_TOKENS 12
 /* Tokens are clipped to this many characters in messages. */
 #define SCN_CLIP 64
@@ -535,7 +535,7 @@ static const struct op_desc op_descs[] = {
 
 /* Version 2: mmap's arity is checked by parse_mmap2(). */
 static const struct op_desc op_descs_v2[] = {
-	{ "mmap", SCN_MMAP, 0x3f0, "4 to 9 arguments" },
+	{ "mmap", SCN_MMAP, 0x7f0, "4 to 10 arguments" },
 	{ "brk", SCN_BRK, 1u << 3, "3 arguments" },
 	{ "stack", SCN_STACK, 1u << 3, "3 arguments" },
 	{ "grow", SCN_GROW, 1u << 2, "2 arguments" },
@@ -702,7 +702,7 @@ static int parse_file_identity(struct parser *p, char **a, struct scn_op *op)
 	return parse_number(p, a[1], "inode", false, &op->ino);
 }
 
-static const char *const map_flag_names[] = { "fixed", "shared", "noreserve" };
+static const char *const map_flag_names[] = { "fixed", "shared", "noreserve", "stack" };
 
 static int map_flag(const char *tok)
 {
@@ -712,7 +712,7 @@ static int map_flag(const char *tok)
 	return 0;
 }
 
-/* mmap P ADDR LEN PROT [F OFF] [fixed] [shared] [noreserve] */
+/* mmap P ADDR LEN PROT [F OFF] [fixed] [shared] [noreserve] [stack] */
 static int parse_mmap2(struct parser *p, char **a, int nargs, struct scn_op *op)
 {
 	char cb[SCN_CLIP + 4];
@@ -732,7 +732,7 @@ static int parse_mmap2(struct parser *p, char **a, int nargs, struct scn_op *op)
 		int f = map_flag(a[i]);
 
 		if (!f)
-			return fail(p, "unknown mmap flag '%s' (fixed, shared or noreserve)",
+			return fail(p, "unknown mmap flag '%s' (fixed, shared, noreserve or stack)",
 				    clip(a[i], cb));
 		if (op->map_flags & f)
 			return fail(p, "mmap flag '%s' given twice", a[i]);

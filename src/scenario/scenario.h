@@ -49,6 +49,7 @@ enum scn_opcode {
 #define SCN_MAP_FIXED 0x1
 #define SCN_MAP_SHARED 0x2
 #define SCN_MAP_NORESERVE 0x4
+#define SCN_MAP_STACK 0x8
 
 /* Pages [first, last] of an expected VMA, numbered from its start. */
 struct scn_prange {

@@ -97,7 +97,8 @@ static int mmap_flags(struct tasks *t, struct anonrmap_file **files, const struc
 	struct anonrmap_file *file = op->file >= 0 ? files[op->file] : NULL;
 	int flags = (op->map_flags & SCN_MAP_FIXED ? ANONRMAP_MAP_FIXED : 0) |
 		    (op->map_flags & SCN_MAP_SHARED ? ANONRMAP_MAP_SHARED : 0) |
-		    (op->map_flags & SCN_MAP_NORESERVE ? ANONRMAP_MAP_NORESERVE : 0);
+		    (op->map_flags & SCN_MAP_NORESERVE ? ANONRMAP_MAP_NORESERVE : 0) |
+		    (op->map_flags & SCN_MAP_STACK ? ANONRMAP_MAP_STACK : 0);
 	int err;
 
 	/*

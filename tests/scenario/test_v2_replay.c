@@ -191,6 +191,25 @@ static void test_map_fixed_replaces(void **state)
 	assert_reproduced(&r);
 }
 
+/*
+ * MAP_STACK is VM_NOHUGEPAGE (calc_vm_flag_bits()): a thread stack mapped
+ * below a faulted anonymous VMA stays apart, where a plain mapping merges.
+ */
+static void test_map_stack_stays_apart(void **state)
+{
+	struct result r;
+
+	(void)state;
+	run("version 2\n"
+	    "mmap P0 0x7f0000100000 1M rw-\n"
+	    "touch P0 0x7f0000100000 4K w\n"
+	    "mmap P0 0x7f0000000000 1M rw- stack\n"
+	    "mmap P0 0x7f0000200000 1M rw-\n"
+	    "expect P0 0x7f0000000000 1M rw-p -\n"
+	    "expect P0 0x7f0000100000 2M rw-p 0\n", &r);
+	assert_reproduced(&r);
+}
+
 /* What the replay cannot reproduce is counted and named by line. */
 static void test_mismatch_is_named(void **state)
 {
@@ -222,6 +241,7 @@ int main(void)
 		cmocka_unit_test(test_shared_mapping_has_no_anon),
 		cmocka_unit_test(test_special_mapping_stays_apart),
 		cmocka_unit_test(test_map_fixed_replaces),
+		cmocka_unit_test(test_map_stack_stays_apart),
 		cmocka_unit_test(test_mismatch_is_named),
 	};
 

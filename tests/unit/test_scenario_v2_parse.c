@@ -75,7 +75,8 @@ static void test_mmap_flags_and_files(void **state)
 	(void)state;
 	parse_ok("version 2\nfile f0 64K fd:01 1234\n"
 		 "mmap P0 0x1000 8K r-x f0 0x1000 fixed\n"
-		 "mmap P0 0x9000 4K rw- shared noreserve\n", &scn);
+		 "mmap P0 0x9000 4K rw- shared noreserve\n"
+		 "mmap P0 0xa000 4K rw- noreserve stack\n", &scn);
 	assert_int_equal(scn.ops[0].dev, 0xfdULL << 20 | 1);
 	assert_int_equal(scn.ops[0].ino, 1234);
 	assert_int_equal(scn.ops[1].file, 0);
@@ -83,6 +84,7 @@ static void test_mmap_flags_and_files(void **state)
 	assert_int_equal(scn.ops[1].map_flags, SCN_MAP_FIXED);
 	assert_int_equal(scn.ops[2].file, -1);
 	assert_int_equal(scn.ops[2].map_flags, SCN_MAP_SHARED | SCN_MAP_NORESERVE);
+	assert_int_equal(scn.ops[3].map_flags, SCN_MAP_NORESERVE | SCN_MAP_STACK);
 	scenario_free(&scn);
 	parse_err("version 2\nmmap P0 0x1000 4K rw- private\n",
 		  "t.scn:2: mmap of file 'private' needs an offset");
