@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/commands.h"
 #include "mm/anon_rmap.h"
@@ -121,6 +122,9 @@ int cmd_record(int argc, char **argv)
 		perror(out);
 		rc = 1;
 	}
+	/* no half-written recording left behind */
+	if (rc && out)
+		unlink(out);
 	if (!rc && check)
 		rc = record_check(out, mode, stdout);
 	return rc;

@@ -84,7 +84,7 @@ int record_replay(const char *path, const char *mode, bool checker, bool progres
 	run->path = path;
 	if (scenario_load(path, &scn, err, sizeof(err))) {
 		fprintf(diag, "%s\n", err);
-		return -EINVAL;
+		return -EBADMSG;
 	}
 	sink = fopen("/dev/null", "w");
 	if (!sink) {
@@ -124,6 +124,8 @@ int record_check(const char *path, const char *mode, FILE *out)
 	struct design_run run;
 	int err = record_replay(path, mode, false, true, &run, stderr);
 
+	if (err == -EBADMSG)
+		return 2;	/* the file did not load; record_replay() said why */
 	if (err) {
 		fprintf(stderr, "anonrmap: record --check: %s: replay failed: %s\n", path,
 			strerror(-err));

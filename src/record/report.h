@@ -40,10 +40,14 @@ struct design_run {
 	unsigned char *mm_seen[NR_FINDING_CLASSES];	/* bitmaps by mm id */
 };
 
-/* Replay @path in @mode; the checker runs at checkpoints when @checker. */
+/*
+ * Replay @path in @mode; the checker runs at checkpoints when @checker.
+ * Returns 0, -EBADMSG when the file does not load (the reason on @diag), or
+ * the replay's negative errno.
+ */
 int record_replay(const char *path, const char *mode, bool checker, bool progress,
 		  struct design_run *run, FILE *diag);
-/* `record --check`: replay in @mode, reproduction figures to @out. Returns 0 or 1. */
+/* `record --check`: replay in @mode, reproduction figures to @out. Returns 0, 1, or 2 for a bad file. */
 int record_check(const char *path, const char *mode, FILE *out);
 /* `record --report`: each registered design, tables to @out. Returns 0 or 1. */
 int record_report(const char *const *paths, int n, FILE *out);

@@ -721,6 +721,9 @@ static int parse_mmap2(struct parser *p, char **a, int nargs, struct scn_op *op)
 	if (parse_proc_range(p, a, op) || parse_prot(p, a[3], &op->prot))
 		return -1;
 	if (i < nargs && !map_flag(a[i])) {
+		if (ni_find(&p->file_idx, p->scn.files, a[i]) < 0)
+			return fail(p, "'%s' is neither a declared file nor an mmap flag (fixed, "
+				    "shared, noreserve, stack)", clip(a[i], cb));
 		if (i + 1 >= nargs)
 			return fail(p, "mmap of file '%s' needs an offset", clip(a[i], cb));
 		if (lookup_file(p, a[i], &op->file) ||

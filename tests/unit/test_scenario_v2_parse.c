@@ -87,7 +87,10 @@ static void test_mmap_flags_and_files(void **state)
 	assert_int_equal(scn.ops[3].map_flags, SCN_MAP_NORESERVE | SCN_MAP_STACK);
 	scenario_free(&scn);
 	parse_err("version 2\nmmap P0 0x1000 4K rw- private\n",
-		  "t.scn:2: mmap of file 'private' needs an offset");
+		  "t.scn:2: 'private' is neither a declared file nor an mmap flag (fixed, shared, "
+		  "noreserve, stack)");
+	parse_err("version 2\nfile f0 4K\nmmap P0 0x1000 4K rw- f0\n",
+		  "t.scn:3: mmap of file 'f0' needs an offset");
 	parse_err("version 2\nmmap P0 0x1000 4K rw- fixed fixed\n",
 		  "t.scn:2: mmap flag 'fixed' given twice");
 	parse_err("version 2\nfile f0 4K fd01 3\n", "t.scn:2: device 'fd01' is not MAJOR:MINOR");
