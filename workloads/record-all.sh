@@ -40,9 +40,9 @@ run() {
 			git diff --stat HEAD~5 HEAD | tail -1 && git grep -c anon_vma HEAD -- src | wc -l &&
 			git gc -q" ;;
 	make)
+		# the project's own entry point: package check, configure, build
 		clone
-		cmake --preset default -B "$tmp/clone/build" > /dev/null
-		record make make -C "$tmp/clone/build" -j2 anonrmap_cli ;;
+		record make make -C "$tmp/clone" -j2 JOBS=2 ;;
 	*)
 		echo "record-all: unknown workload '$1' (pipeline pool git make server)" >&2
 		exit 2 ;;
