@@ -3,7 +3,7 @@
 # (installs missing packages, configures, builds), then runs its job.
 BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
-PKGS := liburcu-dev libcmocka-dev pkg-config
+PKGS := liburcu-dev libcmocka-dev pkg-config zlib1g-dev
 
 .PHONY: all deps configure build test bench clean
 

@@ -9,3 +9,6 @@ pkg_check_modules(URCU REQUIRED IMPORTED_TARGET liburcu-memb)
 if(ANONRMAP_TESTS)
   pkg_check_modules(CMOCKA REQUIRED IMPORTED_TARGET cmocka)
 endif()
+# Recorded workloads are kept gzip-compressed in the repository; only the
+# recorder library (not the installed libanonrmap) reads them.
+pkg_check_modules(ZLIB REQUIRED IMPORTED_TARGET zlib)

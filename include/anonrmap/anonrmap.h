@@ -13,6 +13,7 @@
 #include <anonrmap/inspect.h>
 #include <anonrmap/config.h>
 #include <anonrmap/fault.h>
+#include <anonrmap/process.h>
 
 #define ANONRMAP_VERSION "0.1.0"
 

@@ -27,5 +27,6 @@ int cmd_help(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_fuzz(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+int cmd_record(int argc, char **argv);
 
 #endif

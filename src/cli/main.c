@@ -16,6 +16,8 @@ static const struct command commands[] = {
 	{ "kernel", "run a scenario on the live kernel and print its observation", kernel_run_cmd },
 	{ "compare", "run scenarios on the kernel and the simulator, report differences",
 	  kernel_compare_cmd },
+	{ "record", "record a command's memory history on the live kernel as a scenario",
+	  cmd_record },
 	{ "gen", "print the seeded random scenario for a seed", cmd_gen },
 	{ "fuzz", "replay many generated scenarios with the invariant checker", cmd_fuzz },
 	{ "help", "list the subcommands, or show one's help: help SUBCOMMAND", cmd_help },

@@ -12,6 +12,7 @@
 #include <anonrmap/world.h>
 
 #include "cli/commands.h"
+#include "record/load.h"
 #include "mm/anon_rmap.h"
 #include "scenario/replay.h"
 #include "scenario/scenario.h"
@@ -130,7 +131,7 @@ int cmd_replay(int argc, char **argv)
 	}
 	if (cfg.fail_site && !cfg.fail_nth)
 		cfg.fail_nth = 1;
-	if (scenario_parse_file(path, &scn, err, sizeof(err))) {
+	if (scenario_load(path, &scn, err, sizeof(err))) {
 		fprintf(stderr, "%s\n", err);
 		return 2;
 	}

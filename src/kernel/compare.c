@@ -107,6 +107,10 @@ static enum verdict compare_one(const struct scenario *scn, const struct kernel_
 		printf("%s: SKIP (uses migrate, which the kernel runner cannot do)\n", scn->path);
 		return V_SKIP;
 	}
+	if (scn->version >= 2) {
+		printf("%s: SKIP (format version 2 runs on the simulator only)\n", scn->path);
+		return V_SKIP;
+	}
 	sf = open_memstream(&sout, &slen);
 	if (!sf) {
 		printf("%s: FAIL (out of memory)\n", scn->path);

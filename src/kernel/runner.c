@@ -79,6 +79,13 @@ int kernel_run_scenario_report(const struct scenario *scn, const struct kernel_o
 			scn->path);
 		return KERNEL_UNSUPPORTED;
 	}
+	if (scn->version >= 2) {
+		fprintf(r.diag,
+			"anonrmap: kernel: %s: format version 2 (exec, brk, stacks, threads) is "
+			"a recording of the kernel, not a program for it; not run\n",
+			scn->path);
+		return KERNEL_UNSUPPORTED;
+	}
 	if (kernel_observable(why, sizeof(why)) != KERNEL_OK) {
 		fprintf(r.diag, "anonrmap: kernel: %s\n", why);
 		return KERNEL_UNOBSERVABLE;

@@ -23,3 +23,8 @@ const char *anon_rmap_names(void)
 {
 	return "classic, lazy";
 }
+
+const struct anon_rmap_ops *anon_rmap_design(size_t i)
+{
+	return i < sizeof(designs) / sizeof(designs[0]) ? designs[i] : NULL;
+}

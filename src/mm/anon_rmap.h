@@ -124,6 +124,8 @@ struct anon_rmap_ops {
 const struct anon_rmap_ops *anon_rmap_lookup(const char *name);
 /* Comma-separated list of the registered designs, for --help. */
 const char *anon_rmap_names(void);
+/* The @i-th registered design (0 is classic), or NULL past the last. */
+const struct anon_rmap_ops *anon_rmap_design(size_t i);
 
 extern const struct anon_rmap_ops classic_anon_rmap_ops;
 extern const struct anon_rmap_ops lazy_anon_rmap_ops;

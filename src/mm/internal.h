@@ -194,6 +194,10 @@ struct mm_struct *mm_alloc(struct world *w);
 void mm_free(struct mm_struct *mm);
 int do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len, int prot,
 	    struct file *file, unsigned long off);
+struct vm_area_struct *vma_create(struct mm_struct *mm, unsigned long start, unsigned long end,
+				  pgoff_t pgoff, vm_flags_t vm_flags, struct file *file);
+int do_mmap_flags(struct mm_struct *mm, unsigned long addr, unsigned long len, int prot,
+		  struct file *file, unsigned long off, vm_flags_t extra);
 int do_mprotect(struct mm_struct *mm, unsigned long start, unsigned long len, int prot);
 int do_madvise(struct mm_struct *mm, unsigned long start, unsigned long len, int behavior);
 int do_mremap(struct mm_struct *mm, unsigned long addr, unsigned long old_len,
@@ -202,5 +206,13 @@ int do_touch(struct mm_struct *mm, unsigned long start, unsigned long len, bool 
 int dup_mm(struct mm_struct *parent, struct mm_struct **childp);
 void exit_mmap(struct mm_struct *mm);
 int migrate_range(struct mm_struct *mm, unsigned long start, unsigned long len);
+
+/* exec.c, stack.c, brk.c: what a recorded program's life adds (format v2) */
+int setup_arg_pages(struct mm_struct *mm, unsigned long start, unsigned long end);
+int install_special_mapping(struct mm_struct *mm, unsigned long start, unsigned long end,
+			    int prot);
+int expand_downwards(struct mm_struct *mm, unsigned long address);
+int do_brk(struct mm_struct *mm, unsigned long old_end, unsigned long new_end);
+int do_shared_fault(struct vm_area_struct *vma, unsigned long address, bool write);
 
 #endif

@@ -376,6 +376,8 @@ int handle_mm_fault(struct vm_area_struct *vma, unsigned long address, bool writ
 	pte_t *pte = pte_lookup(vma->vm_mm, address);
 
 	mmap_assert_locked(vma->vm_mm);
+	if (vma->vm_flags & VM_SHARED)
+		return do_shared_fault(vma, address, write);
 	if (!pte || !pte_present(*pte)) {
 		if (vma_is_anonymous(vma))
 			return do_anonymous_page(vma, address, write);

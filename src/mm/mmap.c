@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * mmap() with MAP_PRIVATE|MAP_FIXED_NOREPLACE (mm/mmap.c, __mmap_region in
- * mm/vma.c): the only placement the scenario language has, so the address is
- * always the caller's and an occupied range is an error, never a replacement.
+ * mmap() with MAP_FIXED_NOREPLACE (mm/mmap.c, __mmap_region in mm/vma.c):
+ * the address is always the caller's and an occupied range is an error.
+ * MAP_FIXED (format version 2) is an munmap of the range first, done by the
+ * caller; MAP_SHARED and MAP_NORESERVE come in as extra vm_flags.
  */
 #include "mm/internal.h"
 
@@ -17,8 +18,35 @@ static bool accountable_mapping(vm_flags_t vm_flags)
 	return (vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE;
 }
 
+/* A new VMA over [start, end), linked into @mm's tree; NULL when out of memory. */
+struct vm_area_struct *vma_create(struct mm_struct *mm, unsigned long start, unsigned long end,
+				  pgoff_t pgoff, vm_flags_t vm_flags, struct file *file)
+{
+	struct vm_area_struct *vma = vm_area_alloc(mm);
+
+	if (!vma)
+		return NULL;
+	vma->vm_start = start;
+	vma->vm_end = end;
+	vma->vm_pgoff = pgoff;
+	vma->vm_flags = vm_flags;
+	vma->vm_file = file;
+	vma_link(mm, vma);
+	return vma;
+}
+
 int do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len, int prot,
 	    struct file *file, unsigned long off)
+{
+	return do_mmap_flags(mm, addr, len, prot, file, off, 0);
+}
+
+/*
+ * @extra carries what MAP_SHARED (VM_SHARED|VM_MAYSHARE) and MAP_NORESERVE
+ * add to the flags; both change accounting and so which neighbours merge.
+ */
+int do_mmap_flags(struct mm_struct *mm, unsigned long addr, unsigned long len, int prot,
+		  struct file *file, unsigned long off, vm_flags_t extra)
 {
 	struct vma_merge_struct vmg = { .mm = mm };
 	struct vm_area_struct *vma, *next;
@@ -43,7 +71,7 @@ int do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len, int pro
 		err = -EEXIST;
 		goto out;
 	}
-	vm_flags = calc_vm_prot_bits(prot) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+	vm_flags = calc_vm_prot_bits(prot) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | extra;
 	if (accountable_mapping(vm_flags))
 		vm_flags |= VM_ACCOUNT;
 
@@ -61,17 +89,9 @@ int do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len, int pro
 		err = -ENOMEM;
 		goto out;
 	}
-	vma = vm_area_alloc(mm);
-	if (!vma) {
+	vma = vma_create(mm, addr, addr + len, vmg.pgoff, vm_flags, file);
+	if (!vma)
 		err = -ENOMEM;
-		goto out;
-	}
-	vma->vm_start = addr;
-	vma->vm_end = addr + len;
-	vma->vm_pgoff = vmg.pgoff;
-	vma->vm_flags = vm_flags;
-	vma->vm_file = file;
-	vma_link(mm, vma);
 out:
 	mmap_write_unlock(mm);
 	return err;

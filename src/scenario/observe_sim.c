@@ -10,10 +10,12 @@
 #include "mm/internal.h"
 #include "scenario/observe_sim.h"
 
-static int fill_vma(struct vm_area_struct *vma, struct obs_vma *ov)
+/* [lo, hi): the scenario window in version 1, all user space in version 2 */
+static int fill_vma(struct vm_area_struct *vma, unsigned long lo, unsigned long hi,
+		    struct obs_vma *ov)
 {
-	unsigned long start = vma->vm_start < SCN_WINDOW_START ? SCN_WINDOW_START : vma->vm_start;
-	unsigned long end = vma->vm_end > SCN_WINDOW_END ? SCN_WINDOW_END : vma->vm_end;
+	unsigned long start = vma->vm_start < lo ? lo : vma->vm_start;
+	unsigned long end = vma->vm_end > hi ? hi : vma->vm_end;
 	size_t n = (end - start) >> PAGE_SHIFT;
 
 	ov->start = start;
@@ -21,7 +23,7 @@ static int fill_vma(struct vm_area_struct *vma, struct obs_vma *ov)
 	ov->prot[0] = vma->vm_flags & VM_READ ? 'r' : '-';
 	ov->prot[1] = vma->vm_flags & VM_WRITE ? 'w' : '-';
 	ov->prot[2] = vma->vm_flags & VM_EXEC ? 'x' : '-';
-	ov->prot[3] = 'p';
+	ov->prot[3] = vma->vm_flags & VM_SHARED ? 's' : 'p';
 	ov->prot[4] = '\0';
 	ov->pages = calloc(n ? n : 1, sizeof(*ov->pages));
 	if (!ov->pages)
@@ -40,27 +42,34 @@ static int fill_vma(struct vm_area_struct *vma, struct obs_vma *ov)
 	return 0;
 }
 
-static int fill_proc(struct mm_struct *mm, const char *name, struct obs_proc *op)
+static int fill_proc(struct mm_struct *mm, const char *name, unsigned long lo,
+		     unsigned long hi, struct obs_proc *op)
 {
 	struct vm_area_struct *vma;
 	size_t n = 0;
 
 	snprintf(op->name, sizeof(op->name), "%s", name);
-	for (vma = find_vma(mm, SCN_WINDOW_START); vma && vma->vm_start < SCN_WINDOW_END;
+	for (vma = find_vma(mm, lo); vma && vma->vm_start < hi;
 	     vma = vma_next(vma))
 		n++;
 	op->vmas = calloc(n ? n : 1, sizeof(*op->vmas));
 	if (!op->vmas)
 		return -1;
-	for (vma = find_vma(mm, SCN_WINDOW_START); vma && vma->vm_start < SCN_WINDOW_END;
+	for (vma = find_vma(mm, lo); vma && vma->vm_start < hi;
 	     vma = vma_next(vma))
-		if (fill_vma(vma, &op->vmas[op->nr_vmas++]))
+		if (fill_vma(vma, lo, hi, &op->vmas[op->nr_vmas++]))
 			return -1;
 	return 0;
 }
 
 int sim_observe(struct world *w, const char *label, proc_name_fn name, void *arg,
 		struct obs_block *b)
+{
+	return sim_observe_range(w, label, name, arg, SCN_WINDOW_START, SCN_WINDOW_END, b);
+}
+
+int sim_observe_range(struct world *w, const char *label, proc_name_fn name, void *arg,
+		      unsigned long lo, unsigned long hi, struct obs_block *b)
 {
 	struct mm_struct *mm;
 	size_t n = 0;
@@ -75,7 +84,7 @@ int sim_observe(struct world *w, const char *label, proc_name_fn name, void *arg
 	list_for_each_entry(mm, &w->mms, mmlist) {
 		if (mm->exited)
 			continue;
-		if (fill_proc(mm, name(mm->id, arg), &b->procs[b->nr_procs++])) {
+		if (fill_proc(mm, name(mm->id, arg), lo, hi, &b->procs[b->nr_procs++])) {
 			obs_block_release(b);
 			return -1;
 		}

@@ -14,5 +14,8 @@ typedef const char *(*proc_name_fn)(unsigned int id, void *arg);
  */
 int sim_observe(struct world *w, const char *label, proc_name_fn name, void *arg,
 		struct obs_block *b);
+/* The same for the VMAs that meet [lo, hi) (version 2: all user space). */
+int sim_observe_range(struct world *w, const char *label, proc_name_fn name, void *arg,
+		      unsigned long lo, unsigned long hi, struct obs_block *b);
 
 #endif

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Parser for the scenario language (../shared/scenario-format.md).
+ * Parser for the scenario language (docs/scenario-format.md, versions 1 and 2).
  *
  * The whole file is checked before anything runs, so every rule the
  * simulator and the kernel runner rely on is enforced here once: a consumer
@@ -34,6 +34,10 @@
  *    may be used once, so that a differing block names one place.
  *  - A process that exited keeps its name: it can be neither used nor
  *    reused, so every name in every block means one process.
+ *  - Version 2 is switched on by `version 2` as the first operation line;
+ *    without it a file is version 1 and every version-2 word is an unknown
+ *    operation, so a version-1 file means what it always meant. In version
+ *    2 the flag words of mmap (fixed, shared, noreserve, stack) cannot name files.
  */
 #include "scenario/scenario.h"
 
@@ -45,8 +49,8 @@
 #include <string.h>
 
 #define SCN_PAGE_SIZE 4096ULL
-/* The longest operation has 7 tokens; more are only counted. */
-#define SCN_MAX_TOKENS 8
+/* The longest operation (a version-2 mmap) has 11 tokens; more are only counted. */
+#define SCN_MAX_TOKENS 12
 /* Tokens are clipped to this many characters in messages. */
 #define SCN_CLIP 64
 
@@ -84,6 +88,8 @@ struct parser {
 	char (*labels)[SCN_NAME_MAX];
 	unsigned int *label_line;
 	int nr_labels, labels_cap;
+	size_t ranges_cap;
+	bool seen_op;			/* an operation line came before: too late for `version` */
 };
 
 struct tokens {
@@ -373,6 +379,12 @@ static int parse_len(struct parser *p, const char *tok, const char *what, uint64
 
 static int check_range(struct parser *p, uint64_t addr, uint64_t len)
 {
+	if (p->scn.version >= 2) {
+		if (addr < SCN_USER_END && len <= SCN_USER_END - addr)
+			return 0;
+		return fail(p, "range [0x%" PRIx64 ", +0x%" PRIx64 ") leaves the user address "
+			    "space [0, 0x%llx)", addr, len, SCN_USER_END);
+	}
 	if (addr >= SCN_WINDOW_START && addr < SCN_WINDOW_END && len <= SCN_WINDOW_END - addr)
 		return 0;
 	if (addr + len < addr)	/* print the 65-bit end the sum stands for */
@@ -521,6 +533,20 @@ static const struct op_desc op_descs[] = {
 	{ "observe", SCN_OBSERVE, 1u << 1, "1 argument" },
 };
 
+/* Version 2: mmap's arity is checked by parse_mmap2(). */
+static const struct op_desc op_descs_v2[] = {
+	{ "mmap", SCN_MMAP, 0x7f0, "4 to 10 arguments" },
+	{ "brk", SCN_BRK, 1u << 3, "3 arguments" },
+	{ "stack", SCN_STACK, 1u << 3, "3 arguments" },
+	{ "grow", SCN_GROW, 1u << 2, "2 arguments" },
+	{ "special", SCN_SPECIAL, 1u << 5, "5 arguments" },
+	{ "exec", SCN_EXEC, 1u << 1, "1 argument" },
+	{ "thread", SCN_THREAD, 1u << 2, "2 arguments" },
+	{ "vfork", SCN_VFORK, 1u << 2, "2 arguments" },
+	{ "expect", SCN_EXPECT, 1u << 5, "5 arguments" },
+	{ "file", SCN_FILE, 1u << 2 | 1u << 4, "2 or 4 arguments" },
+};
+
 /* P ADDR LEN, shared by every operation on a range of one process. */
 static int parse_proc_range(struct parser *p, char **a, struct scn_op *op)
 {
@@ -641,6 +667,189 @@ static int parse_observe(struct parser *p, char **a, struct scn_op *op)
 	return 0;
 }
 
+/* ---- version 2 ---- */
+
+static int parse_version(struct parser *p, struct tokens *t)
+{
+	uint64_t v;
+
+	if (t->n != 2)
+		return fail(p, "version needs 1 argument, got %d", t->n - 1);
+	if (parse_number(p, t->s[1], "version", false, &v))
+		return -1;
+	if (v != 1 && v != 2)
+		return fail(p, "unknown format version %s (1 or 2)", t->s[1]);
+	p->scn.version = (int)v;
+	p->seen_op = true;
+	return 0;
+}
+
+/* MAJ:MIN INO, as /proc/PID/maps prints them: hex device numbers, decimal inode. */
+static int parse_file_identity(struct parser *p, char **a, struct scn_op *op)
+{
+	char cb[SCN_CLIP + 4], *colon = strchr(a[0], ':'), *end;
+	unsigned long maj, min;
+
+	if (!colon || colon == a[0] || !colon[1])
+		return fail(p, "device '%s' is not MAJOR:MINOR", clip(a[0], cb));
+	maj = strtoul(a[0], &end, 16);
+	if (end != colon)
+		return fail(p, "device '%s' is not MAJOR:MINOR", clip(a[0], cb));
+	min = strtoul(colon + 1, &end, 16);
+	if (*end || maj > 0xfff || min > 0xfffff)
+		return fail(p, "device '%s' is not MAJOR:MINOR", clip(a[0], cb));
+	op->dev = (uint64_t)maj << 20 | min;
+	return parse_number(p, a[1], "inode", false, &op->ino);
+}
+
+static const char *const map_flag_names[] = { "fixed", "shared", "noreserve", "stack" };
+
+static int map_flag(const char *tok)
+{
+	for (size_t i = 0; i < ARRAY_LEN(map_flag_names); i++)
+		if (!strcmp(tok, map_flag_names[i]))
+			return 1 << i;
+	return 0;
+}
+
+/* mmap P ADDR LEN PROT [F OFF] [fixed] [shared] [noreserve] [stack] */
+static int parse_mmap2(struct parser *p, char **a, int nargs, struct scn_op *op)
+{
+	char cb[SCN_CLIP + 4];
+	int i = 4;
+
+	if (parse_proc_range(p, a, op) || parse_prot(p, a[3], &op->prot))
+		return -1;
+	if (i < nargs && !map_flag(a[i])) {
+		if (ni_find(&p->file_idx, p->scn.files, a[i]) < 0)
+			return fail(p, "'%s' is neither a declared file nor an mmap flag (fixed, "
+				    "shared, noreserve, stack)", clip(a[i], cb));
+		if (i + 1 >= nargs)
+			return fail(p, "mmap of file '%s' needs an offset", clip(a[i], cb));
+		if (lookup_file(p, a[i], &op->file) ||
+		    parse_addr(p, a[i + 1], "offset", &op->off))
+			return -1;
+		i += 2;
+	}
+	for (; i < nargs; i++) {
+		int f = map_flag(a[i]);
+
+		if (!f)
+			return fail(p, "unknown mmap flag '%s' (fixed, shared, noreserve or stack)",
+				    clip(a[i], cb));
+		if (op->map_flags & f)
+			return fail(p, "mmap flag '%s' given twice", a[i]);
+		op->map_flags |= f;
+	}
+	return 0;
+}
+
+/* thread P T, vfork P C: a new name for a task that shares P's mm. */
+static int parse_new_task(struct parser *p, char **a, struct scn_op *op)
+{
+	return parse_fork(p, a, op);
+}
+
+/* PAGES: "-" or comma-separated page indices and ranges "i-j", ascending. */
+static int parse_pages(struct parser *p, const char *tok, struct scn_op *op)
+{
+	uint64_t npages = op->len / SCN_PAGE_SIZE, next = 0;
+	char cb[SCN_CLIP + 4];
+	const char *s = tok;
+
+	op->ranges_at = p->scn.nr_ranges;
+	if (!strcmp(tok, "-"))
+		return 0;
+	for (;;) {
+		struct scn_prange r;
+		char *end;
+		unsigned long long v;
+		void *n;
+
+		if (*s < '0' || *s > '9')
+			goto bad;
+		v = strtoull(s, &end, 10);
+		r.first = r.last = (uint32_t)v;
+		if (*end == '-') {
+			s = end + 1;
+			if (*s < '0' || *s > '9')
+				goto bad;
+			v = strtoull(s, &end, 10);
+			r.last = (uint32_t)v;
+		}
+		if (v >= npages || r.last < r.first || r.first < next)
+			return fail(p, "pages '%s': out of order or past the VMA's %" PRIu64
+				    " pages", clip(tok, cb), npages);
+		next = (uint64_t)r.last + 1;
+		n = grow_array(p->scn.ranges, sizeof(r), &p->ranges_cap, p->scn.nr_ranges + 1);
+		if (!n)
+			return oom(p);
+		p->scn.ranges = n;
+		p->scn.ranges[p->scn.nr_ranges++] = r;
+		op->nr_ranges++;
+		if (!*end)
+			return 0;
+		if (*end != ',')
+			goto bad;
+		s = end + 1;
+	}
+bad:
+	return fail(p, "pages '%s' malformed (\"-\" or a list like 0-3,7)", clip(tok, cb));
+}
+
+/* expect P ADDR LEN PROT4 PAGES */
+static int parse_expect(struct parser *p, char **a, struct scn_op *op)
+{
+	char prot[4], cb[SCN_CLIP + 4];
+	size_t n = strlen(a[3]);
+
+	if (parse_proc_range(p, a, op))
+		return -1;
+	if (n != 4 || (a[3][3] != 'p' && a[3][3] != 's'))
+		return fail(p, "bad PROT '%s' (four characters as in /proc/PID/maps, "
+			    "ending in p or s)", clip(a[3], cb));
+	memcpy(prot, a[3], 3);
+	prot[3] = '\0';
+	if (parse_prot(p, prot, &op->prot))
+		return -1;
+	op->shared = a[3][3] == 's';
+	return parse_pages(p, a[4], op);
+}
+
+static int parse_op_v2(struct parser *p, char **a, struct scn_op *op)
+{
+	switch (op->op) {
+	case SCN_BRK:
+		if (lookup_proc(p, a[0], &op->proc) ||
+		    parse_addr(p, a[1], "old break", &op->addr) ||
+		    parse_addr(p, a[2], "new break", &op->new_addr) ||
+		    check_range(p, op->addr, 0) || check_range(p, op->new_addr, 0))
+			return -1;
+		return 0;
+	case SCN_STACK:
+		return parse_proc_range(p, a, op);
+	case SCN_GROW:
+		if (lookup_proc(p, a[0], &op->proc) || parse_addr(p, a[1], "address", &op->addr))
+			return -1;
+		return check_range(p, op->addr, SCN_PAGE_SIZE);
+	case SCN_SPECIAL:
+		if (parse_proc_range(p, a, op) || parse_prot(p, a[3], &op->prot) ||
+		    check_ident(p, a[4], "special mapping"))
+			return -1;
+		snprintf(op->label, sizeof(op->label), "%s", a[4]);
+		return 0;
+	case SCN_EXEC:
+		return lookup_proc(p, a[0], &op->proc);
+	case SCN_THREAD:
+	case SCN_VFORK:
+		return parse_new_task(p, a, op);
+	case SCN_EXPECT:
+		return parse_expect(p, a, op);
+	default:
+		return fail(p, "internal error: operation %d", (int)op->op);
+	}
+}
+
 static int parse_op(struct parser *p, struct tokens *t)
 {
 	const struct op_desc *d = NULL;
@@ -652,9 +861,18 @@ static int parse_op(struct parser *p, struct tokens *t)
 	int r = 0;
 	void *n;
 
+	if (!strcmp(t->s[0], "version")) {
+		if (p->seen_op)
+			return fail(p, "version must be the first operation line");
+		return parse_version(p, t);
+	}
+	p->seen_op = true;
 	for (i = 0; i < ARRAY_LEN(op_descs); i++)
 		if (!strcmp(t->s[0], op_descs[i].name))
 			d = &op_descs[i];
+	for (i = 0; p->scn.version >= 2 && i < ARRAY_LEN(op_descs_v2); i++)
+		if (!strcmp(t->s[0], op_descs_v2[i].name))
+			d = &op_descs_v2[i];
 	if (!d)
 		return fail(p, "unknown operation '%s'", clip(t->s[0], cb));
 	if (nargs >= 32 || !(d->nargs & (1u << nargs)))
@@ -670,9 +888,12 @@ static int parse_op(struct parser *p, struct tokens *t)
 	switch (d->op) {
 	case SCN_FILE:
 		r = parse_file_decl(p, a, &op);
+		if (!r && nargs == 4)
+			r = parse_file_identity(p, a + 2, &op);
 		break;
 	case SCN_MMAP:
-		r = parse_mmap(p, a, nargs, &op);
+		r = p->scn.version >= 2 ? parse_mmap2(p, a, nargs, &op) :
+					  parse_mmap(p, a, nargs, &op);
 		break;
 	case SCN_MUNMAP:
 	case SCN_MIGRATE:
@@ -700,6 +921,9 @@ static int parse_op(struct parser *p, struct tokens *t)
 		break;
 	case SCN_OBSERVE:
 		r = parse_observe(p, a, &op);
+		break;
+	default:
+		r = parse_op_v2(p, a, &op);
 		break;
 	}
 	if (r)
@@ -732,6 +956,7 @@ static int parse(struct parser *p, struct scenario *out)
 	int r;
 
 	memset(out, 0, sizeof(*out));
+	p->scn.version = 1;
 	if (add_proc(p, "P0") < 0)
 		goto fail;
 	while ((r = read_line(p, line)) > 0) {
@@ -799,6 +1024,7 @@ void scenario_free(struct scenario *scn)
 	free(scn->ops);
 	free(scn->procs);
 	free(scn->files);
+	free(scn->ranges);
 	memset(scn, 0, sizeof(*scn));
 }
 
@@ -818,6 +1044,7 @@ int scenario_skeleton(const struct scenario *scn, struct scenario *skel)
 		 * its skeleton for the two runs to be subtracted.
 		 */
 		.has_observe = scn->has_observe,
+		.version = scn->version,
 	};
 	size_t i, n = 0;
 
@@ -847,6 +1074,17 @@ const char *scn_advice_name(enum scn_advice advice)
 {
 	if ((size_t)advice < ARRAY_LEN(advice_names))
 		return advice_names[advice];
+	return "?";
+}
+
+const char *scn_op_name(enum scn_opcode op)
+{
+	for (size_t i = 0; i < ARRAY_LEN(op_descs_v2); i++)
+		if (op_descs_v2[i].op == op)
+			return op_descs_v2[i].name;
+	for (size_t i = 0; i < ARRAY_LEN(op_descs); i++)
+		if (op_descs[i].op == op)
+			return op_descs[i].name;
 	return "?";
 }
 

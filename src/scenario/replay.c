@@ -12,6 +12,7 @@
 #include "mm/world.h"
 #include "scenario/observe_sim.h"
 #include "scenario/replay.h"
+#include "scenario/tasks.h"
 
 struct replay {
 	const struct scenario *scn;
@@ -23,12 +24,18 @@ struct replay {
 	FILE *diag;
 	unsigned int line;		/* of the operation just run, for reports */
 	int violations;
+	struct tasks tasks;		/* version 2: tasks sharing mms */
+	/* replay_opts.violation: where checker reports go instead of diag */
+	void (*violation)(unsigned int line, const char *msg, void *arg);
+	void *violation_arg;
 };
 
 static const char *proc_name(unsigned int id, void *arg)
 {
 	struct replay *r = arg;
 
+	if (r->scn->version >= 2)
+		return tasks_mm_name(&r->tasks, id);
 	/* worlds number address spaces in creation order, as the parser does */
 	return id < (unsigned int)r->scn->nr_procs ? r->scn->procs[id] : "?";
 }
@@ -52,7 +59,9 @@ static int observe(struct replay *r, const char *label, FILE *out)
 {
 	struct obs_block b;
 
-	if (sim_observe((struct world *)r->world, label, proc_name, r, &b))
+	if (sim_observe_range((struct world *)r->world, label, proc_name, r,
+			      r->scn->version >= 2 ? 0 : SCN_WINDOW_START,
+			      r->scn->version >= 2 ? SCN_USER_END : SCN_WINDOW_END, &b))
 		return -ENOMEM;
 	b.fails = r->fails;
 	b.nr_fails = r->nr_fails;
@@ -79,6 +88,8 @@ static int run_op(struct replay *r, const struct scn_op *op, FILE *out, int *fat
 {
 	struct anonrmap_mm *mm = op->proc >= 0 ? r->procs[op->proc] : NULL;
 
+	if (tasks_handles(&r->tasks, op))
+		return tasks_run(&r->tasks, r->files, op);
 	switch (op->op) {
 	case SCN_FILE:
 		return anonrmap_file_create(r->world, op->len, &r->files[op->file]);
@@ -106,6 +117,8 @@ static int run_op(struct replay *r, const struct scn_op *op, FILE *out, int *fat
 	case SCN_OBSERVE:
 		*fatal = observe(r, op->label, out);
 		return 0;
+	default:
+		break;
 	}
 	return -EINVAL;
 }
@@ -114,7 +127,43 @@ static void report_violation(const char *msg, void *arg)
 {
 	struct replay *r = arg;
 
+	if (r->violation) {
+		r->violation(r->line, msg, r->violation_arg);
+		return;
+	}
 	fprintf(r->diag, "%s:%u: invariant violated: %s\n", r->scn->path, r->line, msg);
+}
+
+/* A recorded event the replay could not repeat is named and the replay goes on. */
+static void count_event(struct replay *r, struct recording_stats *st, const struct scn_op *op,
+			int err)
+{
+	st->events++;
+	if (!err) {
+		st->events_matched++;
+		return;
+	}
+	if (recording_report(st))
+		fprintf(r->diag, "%s:%u: %s not reproduced: the replay got %s\n", r->scn->path,
+			op->line, scn_op_name(op->op), obs_errno_name(-err));
+}
+
+/* A run of expect lines; returns how many operations it spans. */
+static size_t checkpoint(struct replay *r, const struct replay_opts *opts,
+			 const struct scn_op *op, size_t left)
+{
+	size_t n = 1;
+
+	if (opts->stats)
+		n = recording_check(opts->stats, r->scn, op, left, r->procs[op->proc], r->diag);
+	else
+		while (n < left && op[n].op == SCN_EXPECT && op[n].proc == op->proc)
+			n++;
+	if (opts->check_at_expect) {
+		r->line = op->line;
+		r->violations += anonrmap_check(r->world, report_violation, r);
+	}
+	return n;
 }
 
 int replay_start(const struct scenario *scn, const struct replay_opts *opts, struct replay **rp)
@@ -127,6 +176,8 @@ int replay_start(const struct scenario *scn, const struct replay_opts *opts, str
 		return -ENOMEM;
 	r->scn = scn;
 	r->diag = opts->diag ? opts->diag : stderr;
+	r->violation = opts->violation;
+	r->violation_arg = opts->violation_arg;
 	if (opts->config)
 		cfg = *opts->config;
 	else
@@ -135,6 +186,8 @@ int replay_start(const struct scenario *scn, const struct replay_opts *opts, str
 	r->procs = calloc(scn->nr_procs ? scn->nr_procs : 1, sizeof(*r->procs));
 	r->files = calloc(scn->nr_files ? scn->nr_files : 1, sizeof(*r->files));
 	err = r->procs && r->files ? anonrmap_world_create(&cfg, &r->world, &r->procs[0]) : -ENOMEM;
+	if (!err)
+		err = tasks_init(&r->tasks, scn, r->world, r->procs);
 	if (err) {
 		replay_end(r);
 		return err;
@@ -160,6 +213,7 @@ struct anonrmap_mm *replay_proc(struct replay *r, int proc)
 
 void replay_end(struct replay *r)
 {
+	tasks_release(&r->tasks);
 	anonrmap_world_destroy(r->world);
 	free(r->procs);
 	free(r->files);
@@ -193,7 +247,16 @@ int scenario_replay(const struct scenario *scn, const struct replay_opts *opts, 
 	for (size_t i = 0; i < scn->nr_ops && !fatal; i++) {
 		const struct scn_op *op = &scn->ops[i];
 
+		if (opts->progress && i && !(i % 100000))
+			fprintf(stderr, "anonrmap: replay %s (%s): %zu of %zu operations\n",
+				scn->path, opts->mode ? opts->mode : "classic", i, scn->nr_ops);
+		if (op->op == SCN_EXPECT) {
+			i += checkpoint(r, opts, op, scn->nr_ops - i) - 1;
+			continue;
+		}
 		err = run_op(r, op, out, &fatal);
+		if (opts->stats && op->op != SCN_FILE && op->op != SCN_OBSERVE)
+			count_event(r, opts->stats, op, err);
 		if (fail_nth)
 			report_injection(r, &injected, op->line, err);
 		if (err && op->op == SCN_FILE) {
@@ -209,12 +272,18 @@ int scenario_replay(const struct scenario *scn, const struct replay_opts *opts, 
 			r->violations += anonrmap_check(r->world, report_violation, r);
 		}
 	}
+	if (!fatal && opts->check_at_expect) {
+		r->line = scn->nr_ops ? scn->ops[scn->nr_ops - 1].line : 0;
+		r->violations += anonrmap_check(r->world, report_violation, r);
+	}
 	if (!fatal && !scn->has_observe)
 		fatal = observe(r, "end", out);
 	if (fail_nth && !injected)
 		fprintf(r->diag, "%s: no allocation failed: the scenario makes fewer than %lu%s%s\n",
 			scn->path, fail_nth, fail_site ? " at " : "", fail_site ? fail_site : "");
 	err = fatal ? fatal : r->violations;
+	if (!fatal && opts->at_end)
+		opts->at_end(r->world, opts->at_end_arg);
 	replay_end(r);
 	return err;
 }

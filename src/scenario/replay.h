@@ -6,6 +6,9 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include <anonrmap/world.h>
+
+#include "scenario/expect.h"
 #include "scenario/scenario.h"
 
 struct anonrmap_config;
@@ -16,6 +19,16 @@ struct replay_opts {
 	const struct anonrmap_config *config;
 	bool check;		/* run the invariant checker after every operation */
 	FILE *diag;		/* where checker violations go (stderr when NULL) */
+	/* version 2 */
+	bool check_at_expect;	/* run the checker at each expect checkpoint and at the end */
+	struct recording_stats *stats;	/* if set: expect lines and events are compared */
+	bool progress;		/* a line on stderr every 100000 operations */
+	/* called with the world just before it is destroyed, after the last operation */
+	void (*at_end)(struct anonrmap_world *world, void *arg);
+	void *at_end_arg;
+	/* if set, checker violations come here instead of @diag (line: where the check ran) */
+	void (*violation)(unsigned int line, const char *msg, void *arg);
+	void *violation_arg;
 };
 
 /*

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The scenario language (../shared/scenario-format.md, version 1).
+ * The scenario language (docs/scenario-format.md: version 1, the shared
+ * one, and version 2, which adds what recorded programs need).
  *
  * A scenario is parsed completely before anything runs: the simulator and
  * the live-kernel runner both consume the same struct scenario, so the two
@@ -16,6 +17,8 @@
 
 #define SCN_WINDOW_START 0x100000000000ULL
 #define SCN_WINDOW_END 0x200000000000ULL
+/* Version 2 ranges may lie anywhere below x86-64's 47-bit TASK_SIZE. */
+#define SCN_USER_END 0x800000000000ULL
 #define SCN_NAME_MAX 64
 #define SCN_LINE_MAX 4096
 
@@ -31,6 +34,26 @@ enum scn_opcode {
 	SCN_EXIT,	/* exit P */
 	SCN_MIGRATE,	/* migrate P ADDR LEN */
 	SCN_OBSERVE,	/* observe LABEL */
+	/* version 2 only */
+	SCN_BRK,	/* brk P OLD NEW */
+	SCN_STACK,	/* stack P ADDR LEN */
+	SCN_GROW,	/* grow P ADDR */
+	SCN_SPECIAL,	/* special P ADDR LEN PROT NAME */
+	SCN_EXEC,	/* exec P */
+	SCN_THREAD,	/* thread P T: T shares P's mm (clone with CLONE_VM) */
+	SCN_VFORK,	/* vfork P C: C shares P's mm until it execs or exits */
+	SCN_EXPECT,	/* expect P ADDR LEN PROT4 PAGES */
+};
+
+/* SCN_MMAP flags (version 2) */
+#define SCN_MAP_FIXED 0x1
+#define SCN_MAP_SHARED 0x2
+#define SCN_MAP_NORESERVE 0x4
+#define SCN_MAP_STACK 0x8
+
+/* Pages [first, last] of an expected VMA, numbered from its start. */
+struct scn_prange {
+	uint32_t first, last;
 };
 
 enum scn_advice {
@@ -69,7 +92,12 @@ struct scn_op {
 	int prot;		/* SCN_PROT_* bits */
 	bool write;		/* SCN_TOUCH */
 	enum scn_advice advice;	/* SCN_MADVISE */
-	char label[SCN_NAME_MAX]; /* SCN_OBSERVE */
+	char label[SCN_NAME_MAX]; /* SCN_OBSERVE; SCN_SPECIAL: its NAME */
+	int map_flags;		/* SCN_MMAP: SCN_MAP_* */
+	bool shared;		/* SCN_EXPECT: PROT4 ends in 's' */
+	uint64_t dev, ino;	/* SCN_FILE (version 2): device and inode, 0 if not given */
+	size_t ranges_at;	/* SCN_EXPECT: its present anonymous pages are */
+	uint32_t nr_ranges;	/*   scenario.ranges[ranges_at .. + nr_ranges) */
 };
 
 struct scenario {
@@ -83,6 +111,9 @@ struct scenario {
 	int nr_files;
 	bool has_observe;
 	bool uses_migrate;
+	int version;		/* 1, or 2 after a `version 2` line */
+	struct scn_prange *ranges;	/* of SCN_EXPECT lines */
+	size_t nr_ranges;
 };
 
 /*
@@ -104,6 +135,8 @@ void scenario_free(struct scenario *scn);
 int scenario_skeleton(const struct scenario *scn, struct scenario *skel);
 
 const char *scn_advice_name(enum scn_advice advice);
+/* The word that starts an operation's line ("mmap"). */
+const char *scn_op_name(enum scn_opcode op);
 /* "rw-" style, three characters plus NUL. */
 void scn_prot_string(int prot, char out[4]);
 
