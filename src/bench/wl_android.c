@@ -38,7 +38,7 @@ static const struct bench_param params[] = {
 	[P_APPS] = { "apps", "apps launched from the zygote after boot",
 		     { 4, 24, 24 }, 0, 10000, false },
 	[P_SIZE] = { "size", "multiplies every per-process library, region and stack count",
-		     { 1, 1, 52 }, 1, 200, true },
+		     { 1, 1, 54 }, 1, 200, true },
 	[P_SERVICES] = { "services", "native daemons forked from init at boot",
 			 { 2, 3, 40 }, 0, 10000, false },
 	[P_BOOT_APPS] = { "boot-apps", "zygote children started at boot (system_server, launcher, ...)",
