@@ -30,7 +30,7 @@ struct args {
 	unsigned int nr_w;
 	enum format format;
 	const char *emit;
-	bool reps_given;
+	bool reps_given, check_given;
 	enum bench_preset preset;
 	unsigned int factor;	/* --scale N */
 	struct setting set[MAX_SETTINGS];
@@ -56,8 +56,10 @@ static void usage(FILE *f)
 		"  --seed N             PRNG seed of the workloads (default 1)\n"
 		"  --reps N             repetitions per design for the wall time (default 3,\n"
 		"                       1 at --scale phone); the counts must match in each\n"
-		"  --no-check           skip the invariant checker (by default it runs at the\n"
-		"                       end of each phase of the first repetition, untimed)\n"
+		"  --check, --no-check  run the invariant checker at the end of each phase of\n"
+		"                       the first repetition, untimed (default: on, but off\n"
+		"                       at --scale phone, where it takes longer than the\n"
+		"                       workload)\n"
 		"  --emit-scenario FILE write the one selected workload as a scenario for\n"
 		"                       `anonrmap compare` instead of running it\n"
 		"  --zero-page on|off   read faults map the shared zero page (default on, as\n"
@@ -181,8 +183,9 @@ static int parse_option(struct args *a, int argc, char **argv, int *i)
 
 	if (rc)
 		return rc < 0 ? -1 : 0;
-	if (!strcmp(opt, "--no-check")) {
-		a->o.check = false;
+	if (!strcmp(opt, "--check") || !strcmp(opt, "--no-check")) {
+		a->o.check = !strcmp(opt, "--check");
+		a->check_given = true;
 		return 0;
 	}
 	if (strncmp(opt, "--", 2) || !opt[2])
@@ -273,8 +276,11 @@ static int parse_args(struct args *a, int argc, char **argv)
 	if (!a->o.nr_designs)
 		for (size_t d = 0; anon_rmap_nth(d) && a->o.nr_designs < BENCH_MAX_DESIGNS; d++)
 			a->o.designs[a->o.nr_designs++] = anon_rmap_nth(d)->name;
+	/* at a million VMAs the checker takes longer than the workload */
 	if (!a->reps_given)
 		a->o.reps = a->preset == BENCH_PHONE ? 1 : 3;
+	if (!a->check_given)
+		a->o.check = a->preset != BENCH_PHONE;
 	if (a->emit && a->nr_w != 1)
 		return bad("--emit-scenario writes one workload: choose it with --workload%s%s",
 			   "", "");

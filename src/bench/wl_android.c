@@ -80,21 +80,17 @@ struct android {
 };
 
 /*
- * A helper process: fork, write a page of the parent's own heap the way
- * the code between fork and exec does, then exec, which for the rmap is the
- * child's address space going away.
+ * A helper process: fork, write a page of the heap the way the code between
+ * fork and exec does, then exec, which for the rmap is the child's address
+ * space going away.
  */
-static int fork_helper(struct android *a, struct proc *pr, const struct regions *own)
+static int fork_helper(struct android *a, struct proc *pr, uint64_t heap)
 {
 	struct bench_ctx *c = a->c;
 	struct proc child;
 
 	BENCH_TRY(c->t, spawn(c, pr, &child));
-	if (own->n) {
-		const struct region *g = &own->v[rnd(&c->rng, 0, own->n - 1)];
-
-		BENCH_TRY(c->t, c->t->ops->touch(c->t, child.id, g->addr, PAGE, true));
-	}
+	BENCH_TRY(c->t, c->t->ops->touch(c->t, child.id, heap, PAGE, true));
 	return proc_exit(c, &child);
 }
 
@@ -159,7 +155,7 @@ static int app_body(struct android *a, struct app *app, struct regions *own)
 				   true));
 
 	if (chance(&c->rng, c->p[P_FORK_PCT]))
-		BENCH_TRY(t, fork_helper(a, pr, own));
+		BENCH_TRY(t, fork_helper(a, pr, heap));
 	return 0;
 }
 

@@ -14,9 +14,9 @@
 enum { P_DEPTH, P_REGIONS, P_COW_PCT, P_EXIT_PCT };
 
 static const struct bench_param params[] = {
-	[P_DEPTH] = { "depth", "generations below P0", { 6, 16, 64 }, 1, 10000, false },
+	[P_DEPTH] = { "depth", "generations below P0", { 6, 16, 32 }, 1, 10000, false },
 	[P_REGIONS] = { "regions", "anonymous regions each generation maps",
-			{ 16, 64, 900 }, 1, 60000, true },
+			{ 16, 64, 1800 }, 1, 60000, true },
 	[P_COW_PCT] = { "cow-percent", "share of the inherited regions each generation writes into",
 			{ 30, 30, 30 }, 0, 100, false },
 	[P_EXIT_PCT] = { "exit-percent", "chance that a parent exits once its child has forked",

@@ -18,7 +18,7 @@ enum { P_SEEDS, P_OPS, P_PROCS, P_PAGES };
 
 static const struct bench_param params[] = {
 	[P_SEEDS] = { "seeds", "generated scenarios, seeds 1..SEEDS (anonrmap gen SEED)",
-		      { 20, 400, 12000 }, 1, 1000000, true },
+		      { 20, 400, 8000 }, 1, 1000000, true },
 	[P_OPS] = { "ops", "operations per scenario (anonrmap gen --ops)",
 		    { 60, 60, 400 }, 1, 100000, false },
 	[P_PROCS] = { "procs", "live processes per scenario at most (--procs)",
