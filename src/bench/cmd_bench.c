@@ -62,11 +62,9 @@ static void usage(FILE *f)
 		"                       workload)\n"
 		"  --emit-scenario FILE write the one selected workload as a scenario for\n"
 		"                       `anonrmap compare` instead of running it\n"
-		"  --zero-page on|off   read faults map the shared zero page (default on, as\n"
-		"                       upstream Linux; our machines behave as off)\n"
-		"  --help               this text\n\n"
+		"  --help               this text\n\n%s\n"
 		"Workloads and their parameters (--NAME N; small/default/phone values):\n",
-		anon_rmap_names(), anon_rmap_nth(0)->name);
+		anon_rmap_names(), anon_rmap_nth(0)->name, cli_config_help);
 	for (unsigned int i = 0; i < bench_nr_workloads; i++) {
 		const struct bench_workload *w = bench_workloads[i];
 
@@ -102,25 +100,6 @@ static bool parse_u(const char *s, unsigned long long max, unsigned long long *v
 	errno = 0;
 	*v = strtoull(s, &end, 0);
 	return !errno && !*end && *v <= max;
-}
-
-/*
- * The simulated kernel's configuration. Kept in this one function so that
- * the shared parser for --zero-page, --thp, --mthp and --max-map-count can
- * replace it whole. Returns 1 if it took argv[*i] (and its value), 0 if
- * the option is not a configuration option, -1 on a bad value.
- */
-static int config_option(int argc, char **argv, int *i, struct anonrmap_config *cfg)
-{
-	const char *val = *i + 1 < argc ? argv[*i + 1] : NULL;
-
-	if (strcmp(argv[*i], "--zero-page"))
-		return 0;
-	if (!val || (strcmp(val, "on") && strcmp(val, "off")))
-		return bad("--zero-page takes on or off, not '%s'%s", val ? val : "", "");
-	cfg->zero_page = !strcmp(val, "on");
-	(*i)++;
-	return 1;
 }
 
 static int parse_list(char *list, const char *what, int (*add)(struct args *, const char *),
@@ -179,7 +158,7 @@ static int parse_option(struct args *a, int argc, char **argv, int *i)
 {
 	const char *opt = argv[*i], *val = *i + 1 < argc ? argv[*i + 1] : NULL;
 	unsigned long long v;
-	int rc = config_option(argc, argv, i, &a->o.cfg);
+	int rc = cli_config_option("bench", argc, argv, i, &a->o.cfg);
 
 	if (rc)
 		return rc < 0 ? -1 : 0;

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* --format json; the schema is in docs/bench.md ("JSON output"). */
+#include <anonrmap/config.h>
+
 #include "bench/report.h"
 
 static void jstr(FILE *out, const char *s)
@@ -130,13 +132,18 @@ void report_json(FILE *out, const struct bench_opts *o, const struct bench_repor
 		 unsigned int n)
 {
 	const struct bench_result *base = n ? report_baseline(&reps[0]) : NULL;
+	char kernel[512];
 
 	fprintf(out, "{\n  \"schema\": \"%s\",\n  \"version\": \"%s\",\n", BENCH_JSON_SCHEMA,
 		ANONRMAP_VERSION);
 	fprintf(out, "  \"seed\": %llu,\n  \"reps\": %u,\n  \"scale\": ",
 		(unsigned long long)o->seed, o->reps);
 	jstr(out, o->scale);
-	fprintf(out, ",\n  \"zero_page\": %s,\n  \"baseline\": ", o->cfg.zero_page ? "true" : "false");
+	anonrmap_config_format(&o->cfg, kernel, sizeof(kernel));
+	fprintf(out, ",\n  \"zero_page\": %s,\n  \"kernel_config\": ",
+		o->cfg.zero_page ? "true" : "false");
+	jstr(out, kernel);
+	fprintf(out, ",\n  \"baseline\": ");
 	if (base)
 		jstr(out, base->design);
 	else

@@ -2,6 +2,8 @@
 /* The cover letter's table (Object | KB per design | Change), then the counts. */
 #include <string.h>
 
+#include <anonrmap/config.h>
+
 #include "bench/report.h"
 
 static void change_cell(char *buf, size_t len, double before, double after)
@@ -130,9 +132,13 @@ void report_table(FILE *out, const struct bench_opts *o, const struct bench_repo
 	size_t sz[NR_BENCH_CACHES];
 	struct anonrmap_config cfg = o->cfg;
 
+	char kernel[512];
+
+	anonrmap_config_format(&cfg, kernel, sizeof(kernel));
 	fprintf(out, "libanonrmap %s slab benchmark (anonrmap bench)\n", ANONRMAP_VERSION);
-	fprintf(out, "seed %llu, %u repetitions, zero page %s; object sizes:",
-		(unsigned long long)o->seed, o->reps, cfg.zero_page ? "on" : "off");
+	fprintf(out, "kernel configuration: %s\n", kernel);
+	fprintf(out, "seed %llu, %u repetitions; object sizes:", (unsigned long long)o->seed,
+		o->reps);
 	sz[BC_VMA] = cfg.vma_bytes;
 	sz[BC_AVC] = cfg.avc_bytes;
 	sz[BC_ANON_VMA] = cfg.anon_vma_bytes;

@@ -5,19 +5,10 @@
 
 #include "bench/clock.h"
 #include "bench/target_sim.h"
+#include "scenario/replay.h"
 
 #define SIM(t) ((struct sim_target *)(t))
 #define MM(t, p) (SIM(t)->procs[p])
-
-static const enum anonrmap_advice advice_map[] = {
-	[SCN_MADV_DONTNEED] = ANONRMAP_MADV_DONTNEED,
-	[SCN_MADV_DONTFORK] = ANONRMAP_MADV_DONTFORK,
-	[SCN_MADV_DOFORK] = ANONRMAP_MADV_DOFORK,
-	[SCN_MADV_WIPEONFORK] = ANONRMAP_MADV_WIPEONFORK,
-	[SCN_MADV_KEEPONFORK] = ANONRMAP_MADV_KEEPONFORK,
-	[SCN_MADV_HUGEPAGE] = ANONRMAP_MADV_HUGEPAGE,
-	[SCN_MADV_NOHUGEPAGE] = ANONRMAP_MADV_NOHUGEPAGE,
-};
 
 static int grow(void **v, int *cap, int need, size_t size)
 {
@@ -71,7 +62,7 @@ static int sim_mremap(struct bench_target *t, int p, uint64_t addr, uint64_t old
 static int sim_madvise(struct bench_target *t, int p, uint64_t addr, uint64_t len,
 		       enum scn_advice advice)
 {
-	return anonrmap_madvise(MM(t, p), addr, len, advice_map[advice]);
+	return anonrmap_madvise(MM(t, p), addr, len, scn_advice_api(advice));
 }
 
 static int sim_touch(struct bench_target *t, int p, uint64_t addr, uint64_t len, bool write)
