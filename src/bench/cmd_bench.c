@@ -5,6 +5,7 @@
  * for the live kernel.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -83,10 +84,14 @@ static void usage(FILE *f)
 		"reported, not failed: they are under examination); 2 usage error.\n");
 }
 
-static int bad(const char *fmt, const char *a, const char *b)
+static int __attribute__((format(printf, 1, 2))) bad(const char *fmt, ...)
 {
+	va_list ap;
+
 	fprintf(stderr, "anonrmap bench: ");
-	fprintf(stderr, fmt, a, b);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fprintf(stderr, "\n(anonrmap bench --help lists the options)\n");
 	return -1;
 }
@@ -147,8 +152,7 @@ static int parse_scale(struct args *a, const char *s)
 			return 0;
 		}
 	if (!parse_u(s, 1000, &v) || !v)
-		return bad("--scale takes small, default, phone or a number 1..1000, not '%s'%s",
-			   s, "");
+		return bad("--scale takes small, default, phone or a number 1..1000, not '%s'", s);
 	a->preset = BENCH_DEFAULT;
 	a->factor = v;
 	return 0;
@@ -168,9 +172,9 @@ static int parse_option(struct args *a, int argc, char **argv, int *i)
 		return 0;
 	}
 	if (strncmp(opt, "--", 2) || !opt[2])
-		return bad("unexpected argument '%s'%s", opt, "");
+		return bad("unexpected argument '%s'", opt);
 	if (!val)
-		return bad("%s needs a value%s", opt, "");
+		return bad("%s needs a value", opt);
 	(*i)++;
 	if (!strcmp(opt, "--workload"))
 		return parse_list(argv[*i], "workload", add_workload, a);
@@ -190,24 +194,24 @@ static int parse_option(struct args *a, int argc, char **argv, int *i)
 				a->format = k;
 				return 0;
 			}
-		return bad("--format takes table, json or csv, not '%s'%s", val, "");
+		return bad("--format takes table, json or csv, not '%s'", val);
 	}
 	if (!strcmp(opt, "--seed")) {
 		if (!parse_u(val, UINT64_MAX, &v))
-			return bad("--seed needs a non-negative number, not '%s'%s", val, "");
+			return bad("--seed needs a non-negative number, not '%s'", val);
 		a->o.seed = v;
 		return 0;
 	}
 	if (!strcmp(opt, "--reps")) {
 		if (!parse_u(val, 1000, &v) || !v)
-			return bad("--reps takes a number 1..1000, not '%s'%s", val, "");
+			return bad("--reps takes a number 1..1000, not '%s'", val);
 		a->o.reps = v;
 		a->reps_given = true;
 		return 0;
 	}
 	/* a workload parameter; which workloads have it is checked later */
 	if (a->nr_set == MAX_SETTINGS)
-		return bad("too many parameters%s%s", "", "");
+		return bad("too many parameters");
 	a->set[a->nr_set++] = (struct setting){ opt + 2, val, false };
 	return 0;
 }
@@ -230,8 +234,9 @@ static int resolve(struct args *a, const struct bench_workload *w, unsigned int 
 					   a->set[s].value);
 		}
 		if (v < p->min || v > p->max) {
-			fprintf(stderr, "anonrmap bench: %s --%s %llu is outside %u..%u\n", w->name,
-				p->name, v, p->min, p->max);
+			fprintf(stderr, "anonrmap bench: %s --%s %llu is outside %u..%u%s\n", w->name,
+				p->name, v, p->min, p->max,
+				p->scales && a->factor > 1 ? " (--scale multiplied it)" : "");
 			return -1;
 		}
 		val[k] = v;
@@ -261,8 +266,7 @@ static int parse_args(struct args *a, int argc, char **argv)
 	if (!a->check_given)
 		a->o.check = a->preset != BENCH_PHONE;
 	if (a->emit && a->nr_w != 1)
-		return bad("--emit-scenario writes one workload: choose it with --workload%s%s",
-			   "", "");
+		return bad("--emit-scenario writes one workload: choose it with --workload");
 	return 0;
 }
 
@@ -331,8 +335,8 @@ int cmd_bench(int argc, char **argv)
 	}
 	for (unsigned int s = 0; s < a.nr_set; s++)
 		if (!a.set[s].used) {
-			bad("unknown option --%s (no selected workload has that parameter)%s",
-			    a.set[s].name, "");
+			bad("unknown option --%s (no selected workload has that parameter)",
+			    a.set[s].name);
 			free(reps);
 			return 2;
 		}

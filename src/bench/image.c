@@ -4,11 +4,6 @@
 
 #include "bench/image.h"
 
-#define PAGE 4096ULL
-#define PROT_R ANONRMAP_PROT_READ
-#define PROT_RW (ANONRMAP_PROT_READ | ANONRMAP_PROT_WRITE)
-#define PROT_RX (ANONRMAP_PROT_READ | ANONRMAP_PROT_EXEC)
-
 unsigned int region_pages(struct rng *r)
 {
 	switch (rnd(r, 0, 9)) {

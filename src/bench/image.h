@@ -12,6 +12,10 @@
 
 #include "bench/bench.h"
 
+#define PAGE 4096ULL
+#define PROT_R ANONRMAP_PROT_READ
+#define PROT_RW (ANONRMAP_PROT_READ | ANONRMAP_PROT_WRITE)
+#define PROT_RX (ANONRMAP_PROT_READ | ANONRMAP_PROT_EXEC)
 #define STACK_PAGES 64
 
 struct region {

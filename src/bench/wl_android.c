@@ -13,10 +13,6 @@
 
 #include "bench/image.h"
 
-#define PAGE 4096ULL
-#define PROT_R ANONRMAP_PROT_READ
-#define PROT_RW (ANONRMAP_PROT_READ | ANONRMAP_PROT_WRITE)
-
 enum { P_APPS, P_SIZE, P_SERVICES, P_BOOT_APPS, P_FORK_PCT, P_KILL_PCT };
 
 /* Per-process counts at --size 1; --size multiplies all of them. */

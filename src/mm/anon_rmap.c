@@ -30,6 +30,7 @@ const struct anon_rmap_ops *anon_rmap_nth(size_t i)
 	return i < NR_DESIGNS ? designs[i] : NULL;
 }
 
+/* Built once from the table; not thread-safe, it is for --help and messages. */
 const char *anon_rmap_names(void)
 {
 	static char names[256];
