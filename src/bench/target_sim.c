@@ -88,11 +88,12 @@ static int count_vma(const struct anonrmap_vma_info *vma, void *arg)
 	return 0;
 }
 
+/* The first few, to say what kind; the count is in the report. */
 static void report_violation(const char *violation, void *arg)
 {
 	int *shown = arg;
 
-	if ((*shown)++ < 10)
+	if ((*shown)++ < 3)
 		fprintf(stderr, "anonrmap bench: violation: %s\n", violation);
 }
 
