@@ -75,8 +75,11 @@ static int run_ops(struct bench_target *t, const struct scenario *scn, int *map)
 			/* the workload observes at its own phases */
 			break;
 		}
-		/* only a failure to run at all matters; refusals are the corpus */
-		if (rc == -ENOMEM && (op->op == SCN_FORK || op->op == SCN_FILE))
+		/*
+		 * Refusals are the corpus. A process or file that could not be
+		 * made would leave later operations acting on the wrong one.
+		 */
+		if (rc < 0 && (op->op == SCN_FORK || op->op == SCN_FILE))
 			return bench_fail(t, rc, "seed operation", __FILE__, __LINE__);
 	}
 	return 0;
