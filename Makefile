@@ -29,7 +29,7 @@ test: build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
 
 bench: build
-	$(BUILD)/bin/anonrmap-slab_bench
+	$(BUILD)/bin/anonrmap bench
 
 clean:
 	rm -rf $(BUILD)

@@ -20,6 +20,7 @@ static const struct command commands[] = {
 	  cmd_record },
 	{ "gen", "print the seeded random scenario for a seed", cmd_gen },
 	{ "fuzz", "replay many generated scenarios with the invariant checker", cmd_fuzz },
+	{ "bench", "slab cost of each rmap design on workloads up to phone scale", cmd_bench },
 	{ "help", "list the subcommands, or show one's help: help SUBCOMMAND", cmd_help },
 	{ "version", "print the library version", cmd_version },
 };

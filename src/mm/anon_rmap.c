@@ -1,30 +1,46 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "mm/anon_rmap.h"
 
+#include <stdio.h>
 #include <string.h>
 
-/* A new design adds one line here and one file of its own. */
+/*
+ * A new design adds one line here and one file of its own; everything that
+ * lists designs (--help texts, `anonrmap bench` columns) asks this table.
+ */
 static const struct anon_rmap_ops *const designs[] = {
 	&classic_anon_rmap_ops,
 	&lazy_anon_rmap_ops,
 };
 
+#define NR_DESIGNS (sizeof(designs) / sizeof(designs[0]))
+
 const struct anon_rmap_ops *anon_rmap_lookup(const char *name)
 {
 	if (!name)
 		return designs[0];
-	for (size_t i = 0; i < sizeof(designs) / sizeof(designs[0]); i++)
+	for (size_t i = 0; i < NR_DESIGNS; i++)
 		if (!strcmp(designs[i]->name, name))
 			return designs[i];
 	return NULL;
 }
 
-const char *anon_rmap_names(void)
+const struct anon_rmap_ops *anon_rmap_nth(size_t i)
 {
-	return "classic, lazy";
+	return i < NR_DESIGNS ? designs[i] : NULL;
 }
 
-const struct anon_rmap_ops *anon_rmap_design(size_t i)
+/* Built once from the table; not thread-safe, it is for --help and messages. */
+const char *anon_rmap_names(void)
 {
-	return i < sizeof(designs) / sizeof(designs[0]) ? designs[i] : NULL;
+	static char names[256];
+
+	if (!names[0]) {
+		size_t len = 0;
+
+		for (size_t i = 0; i < NR_DESIGNS && len < sizeof(names); i++)
+			len += snprintf(names + len, sizeof(names) - len, "%s%s",
+					i ? ", " : "", designs[i]->name);
+	}
+	return names;
 }

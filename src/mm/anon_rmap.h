@@ -18,6 +18,7 @@
 #define ANONRMAP_ANON_RMAP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "mm/mm_types.h"
 
@@ -122,10 +123,10 @@ struct anon_rmap_ops {
 };
 
 const struct anon_rmap_ops *anon_rmap_lookup(const char *name);
+/* The @i-th registered design (0 is classic, the reference), NULL past the end. */
+const struct anon_rmap_ops *anon_rmap_nth(size_t i);
 /* Comma-separated list of the registered designs, for --help. */
 const char *anon_rmap_names(void);
-/* The @i-th registered design (0 is classic), or NULL past the last. */
-const struct anon_rmap_ops *anon_rmap_design(size_t i);
 
 extern const struct anon_rmap_ops classic_anon_rmap_ops;
 extern const struct anon_rmap_ops lazy_anon_rmap_ops;

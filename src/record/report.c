@@ -191,7 +191,7 @@ int record_report(const char *const *paths, int n, FILE *out)
 	for (int i = 0; i < n; i++) {
 		int nd = 0;
 
-		for (const struct anon_rmap_ops *ops; nd < 8 && (ops = anon_rmap_design((size_t)nd));
+		for (const struct anon_rmap_ops *ops; nd < 8 && (ops = anon_rmap_nth((size_t)nd));
 		     nd++) {
 			fprintf(stderr, "anonrmap: record --report: %s in %s\n", paths[i], ops->name);
 			if (record_replay(paths[i], ops->name, true, true, &runs[nd], stderr)) {

@@ -73,15 +73,20 @@ static int observe(struct replay *r, const char *label, FILE *out)
 	return 0;
 }
 
-static const enum anonrmap_advice advice_map[] = {
-	[SCN_MADV_DONTNEED] = ANONRMAP_MADV_DONTNEED,
-	[SCN_MADV_DONTFORK] = ANONRMAP_MADV_DONTFORK,
-	[SCN_MADV_DOFORK] = ANONRMAP_MADV_DOFORK,
-	[SCN_MADV_WIPEONFORK] = ANONRMAP_MADV_WIPEONFORK,
-	[SCN_MADV_KEEPONFORK] = ANONRMAP_MADV_KEEPONFORK,
-	[SCN_MADV_HUGEPAGE] = ANONRMAP_MADV_HUGEPAGE,
-	[SCN_MADV_NOHUGEPAGE] = ANONRMAP_MADV_NOHUGEPAGE,
-};
+enum anonrmap_advice scn_advice_api(enum scn_advice advice)
+{
+	static const enum anonrmap_advice map[] = {
+		[SCN_MADV_DONTNEED] = ANONRMAP_MADV_DONTNEED,
+		[SCN_MADV_DONTFORK] = ANONRMAP_MADV_DONTFORK,
+		[SCN_MADV_DOFORK] = ANONRMAP_MADV_DOFORK,
+		[SCN_MADV_WIPEONFORK] = ANONRMAP_MADV_WIPEONFORK,
+		[SCN_MADV_KEEPONFORK] = ANONRMAP_MADV_KEEPONFORK,
+		[SCN_MADV_HUGEPAGE] = ANONRMAP_MADV_HUGEPAGE,
+		[SCN_MADV_NOHUGEPAGE] = ANONRMAP_MADV_NOHUGEPAGE,
+	};
+
+	return map[advice];
+}
 
 /* Returns the operation's result: 0 or a negative errno the kernel would give. */
 static int run_op(struct replay *r, const struct scn_op *op, FILE *out, int *fatal)
@@ -105,7 +110,7 @@ static int run_op(struct replay *r, const struct scn_op *op, FILE *out, int *fat
 				       op->fixed ? ANONRMAP_MREMAP_MAYMOVE | ANONRMAP_MREMAP_FIXED : 0,
 				       op->new_addr);
 	case SCN_MADVISE:
-		return anonrmap_madvise(mm, op->addr, op->len, advice_map[op->advice]);
+		return anonrmap_madvise(mm, op->addr, op->len, scn_advice_api(op->advice));
 	case SCN_TOUCH:
 		return anonrmap_touch(mm, op->addr, op->len, op->write);
 	case SCN_FORK:

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include <anonrmap/ops.h>
 #include <anonrmap/world.h>
 
 #include "scenario/expect.h"
@@ -52,5 +53,8 @@ struct anonrmap_world *replay_world(struct replay *r);
 /* The address space of scenario process @proc, NULL before it exists. */
 struct anonrmap_mm *replay_proc(struct replay *r, int proc);
 void replay_end(struct replay *r);
+
+/* The API's name for a scenario's madvise advice. */
+enum anonrmap_advice scn_advice_api(enum scn_advice advice);
 
 #endif

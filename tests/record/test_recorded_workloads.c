@@ -63,7 +63,7 @@ static void test_every_design_replays_them(void **state)
 	(void)state;
 	assert_non_null(quiet);
 	assert_int_equal(glob(ANONRMAP_SOURCE_DIR "/workloads/*.scn.gz", 0, NULL, &g), 0);
-	for (size_t d = 1; (ops = anon_rmap_design(d)); d++) {
+	for (size_t d = 1; (ops = anon_rmap_nth(d)); d++) {
 		for (size_t i = 0; i < g.gl_pathc; i++) {
 			struct design_run run;
 
