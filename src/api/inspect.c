@@ -74,7 +74,7 @@ int anonrmap_rmap_walk(struct anonrmap_folio *p, anonrmap_rmap_fn fn, void *arg)
 
 	if (!folio || !kmem_obj_live(folio) || !folio_test_anon(folio))
 		return -EINVAL;
-	return folio_world(folio)->rmap->walk(folio, walk_one, &a);
+	return rmap_walk(folio, walk_one, &a);
 }
 
 int anonrmap_slab_stats(struct anonrmap_world *world, enum anonrmap_cache cache,

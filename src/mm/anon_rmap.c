@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "mm/anon_rmap.h"
+#include "mm/internal.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -28,6 +29,23 @@ const struct anon_rmap_ops *anon_rmap_lookup(const char *name)
 const struct anon_rmap_ops *anon_rmap_nth(size_t i)
 {
 	return i < NR_DESIGNS ? designs[i] : NULL;
+}
+
+int rmap_walk(struct folio *folio, rmap_one_fn fn, void *arg)
+{
+	struct rmap_walk_control rwc = { .rmap_one = fn, .arg = arg };
+
+	return folio_world(folio)->rmap->walk(folio, &rwc);
+}
+
+long anon_rmap_count(struct world *w, const char *name)
+{
+	const struct anon_rmap_ops *ops = w->rmap;
+
+	for (unsigned int i = 0; i < ops->nr_counters; i++)
+		if (!strcmp(ops->counters[i].name, name))
+			return ops->counters[i].count(w);
+	return -1;
 }
 
 /* Built once from the table; not thread-safe, it is for --help and messages. */

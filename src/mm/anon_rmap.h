@@ -26,6 +26,36 @@
 typedef int (*rmap_one_fn)(struct folio *folio, struct vm_area_struct *vma,
 			   unsigned long address, void *arg);
 
+/* What one walk cost, for the benchmarks; a design fills what it has. */
+struct rmap_walk_stats {
+	unsigned long nodes;		/* anon_vmas (or the design's own nodes) visited */
+	unsigned long vmas;		/* candidate VMAs handed to rmap_one */
+	unsigned long early_stops;	/* walks a design ended before the last node */
+};
+
+/* Do not stop early even where the design may (the folio's mapcount lies). */
+#define RMAP_WALK_NO_EARLY_STOP 0x1
+
+/* struct rmap_walk_control, reduced to what the model's walkers use. */
+struct rmap_walk_control {
+	rmap_one_fn rmap_one;		/* non-zero stops the walk */
+	void *arg;
+	unsigned int flags;		/* RMAP_WALK_* */
+	struct rmap_walk_stats *stats;	/* may be NULL */
+};
+
+/*
+ * A design's counter of its own objects, for the benchmark tables; the
+ * observation prints those marked observed (anon_vma and anon_vma_chain,
+ * the two the kernel runner can count too).
+ */
+struct rmap_counter {
+	const char *name;
+	size_t object_size;		/* bytes the kernel's object costs */
+	long (*count)(struct world *w);	/* live objects */
+	bool observed;
+};
+
 struct check_ctx;
 
 struct anon_rmap_ops {
@@ -87,8 +117,8 @@ struct anon_rmap_ops {
 			       unsigned long address, bool exclusive);
 	/* folio_move_anon_rmap(): an exclusive folio is reused by @vma. */
 	void (*folio_move)(struct folio *folio, struct vm_area_struct *vma);
-	/* rmap_walk_anon(). */
-	int (*walk)(struct folio *folio, rmap_one_fn fn, void *arg);
+	/* rmap_walk_anon(): every (vma, address) that may map @folio. */
+	int (*walk)(struct folio *folio, struct rmap_walk_control *rwc);
 	/*
 	 * Pin whatever folio->mapping names so that a walk can run after the
 	 * caller drops its locks (folio_get_anon_vma()); returns an opaque
@@ -117,10 +147,35 @@ struct anon_rmap_ops {
 
 	/* Design-specific invariants, after the generic ones. */
 	void (*check)(struct check_ctx *ctx);
-	/* Objects the observation counts as "anon_vma" and "anon_vma_chain". */
-	long (*count_anon_vma)(struct world *w);
-	long (*count_avc)(struct world *w);
+	/* The design's objects; anon_vma and anon_vma_chain first where it has them. */
+	const struct rmap_counter *counters;
+	unsigned int nr_counters;
+
+	/*
+	 * Address-space hooks, each may be NULL, for a design that keeps
+	 * state per mm (mm->rmap_mm), such as cow-context. mm_init() runs in
+	 * mm_alloc() and may fail it; mm_fork() in dup_mmap() with the
+	 * parent's mmap_lock held, before the first VMA is copied; mm_exit()
+	 * at the end of exit_mmap(), every VMA gone.
+	 */
+	int (*mm_init)(struct mm_struct *mm);
+	int (*mm_fork)(struct mm_struct *child, struct mm_struct *parent);
+	void (*mm_exit)(struct mm_struct *mm);
+	/*
+	 * May be NULL. mremap moved [old_addr, +old_len) of @old_vma to
+	 * @new_vma at @new_addr, after the page tables went across and before
+	 * the source is unmapped, whether copy_vma() made @new_vma or merged
+	 * the range into a neighbour.
+	 */
+	void (*remap)(struct vm_area_struct *old_vma, unsigned long old_addr,
+		      unsigned long old_len, struct vm_area_struct *new_vma,
+		      unsigned long new_addr, unsigned long new_len);
 };
+
+/* rmap_walk() with a plain callback, for walkers that need no control. */
+int rmap_walk(struct folio *folio, rmap_one_fn fn, void *arg);
+/* The counter named @name of @w's design, or -1 if it has none. */
+long anon_rmap_count(struct world *w, const char *name);
 
 const struct anon_rmap_ops *anon_rmap_lookup(const char *name);
 /* The @i-th registered design (0 is classic, the reference), NULL past the end. */

@@ -95,7 +95,7 @@ static void check_pte(struct mm_struct *mm, unsigned long addr, pte_t *pte, void
 	if (folio->index != linear_page_index(vma, addr))
 		check_report(ctx, "mm %u: %lx: folio index %lx, VMA expects %lx",
 			     mm->id, addr, folio->index, linear_page_index(vma, addr));
-	ctx->world->rmap->walk(folio, probe_one, &probe);
+	rmap_walk(folio, probe_one, &probe);
 	if (!probe.found)
 		check_report(ctx, "rmap: mm %u %lx maps folio #%lu but an rmap walk from it "
 			     "does not find it", mm->id, addr, folio->serial);

@@ -23,6 +23,12 @@ struct mm_struct *mm_alloc(struct world *w)
 	mm->mm_rb = RB_ROOT;
 	mmap_init_lock(mm);
 	spin_lock_init(&mm->page_table_lock, &page_table_lock_key);
+	if (w->rmap->mm_init && w->rmap->mm_init(mm)) {
+		destroy_rwsem(&mm->mmap_lock);
+		spin_lock_destroy(&mm->page_table_lock);
+		free(mm);
+		return NULL;
+	}
 	list_add_tail(&mm->mmlist, &w->mms);
 	return mm;
 }
@@ -57,6 +63,8 @@ void exit_mmap(struct mm_struct *mm)
 		vm_area_free(vma);
 	}
 	free_pgtables(mm);
+	if (mm->world->rmap->mm_exit)
+		mm->world->rmap->mm_exit(mm);
 	mm->exited = true;
 	mmap_write_unlock(mm);
 }
@@ -79,7 +87,9 @@ int dup_mm(struct mm_struct *parent, struct mm_struct **childp)
 		return -ENOMEM;
 	mmap_write_lock(parent);
 	mmap_write_lock_nested(mm, SINGLE_DEPTH_NESTING);
-	for (mpnt = vma_first(parent); mpnt; mpnt = vma_next(mpnt)) {
+	if (rmap->mm_fork)
+		err = rmap->mm_fork(mm, parent);
+	for (mpnt = vma_first(parent); !err && mpnt; mpnt = vma_next(mpnt)) {
 		struct vm_area_struct *tmp;
 
 		if (mpnt->vm_flags & VM_DONTCOPY)

@@ -580,11 +580,11 @@ static struct vm_area_struct *lazy_iter_first(struct vm_area_struct *vma, pgoff_
 }
 
 /* A regular folio walks its anon_vma tree as classic does; none is no error. */
-static int classic_tree_walk(struct folio *folio, rmap_one_fn fn, void *arg)
+static int classic_tree_walk(struct folio *folio, struct rmap_walk_control *rwc)
 {
 	struct anon_vma *anon_vma = folio_anon_vma(folio);
 
-	return anon_vma ? anon_vma_tree_walk(folio, anon_vma, fn, arg) : 0;
+	return anon_vma ? anon_vma_tree_walk(folio, anon_vma, rwc) : 0;
 }
 
 /*
@@ -592,23 +592,28 @@ static int classic_tree_walk(struct folio *folio, rmap_one_fn fn, void *arg)
  * a reference on the VMA it resolves to (rmap_walk_anon_lock() with
  * folio_lock_anon_vma_lazy_read()).
  */
-static int lazy_walk(struct folio *folio, rmap_one_fn fn, void *arg)
+static int lazy_walk(struct folio *folio, struct rmap_walk_control *rwc)
 {
 	struct vm_area_struct *vma;
 	unsigned long address;
 	int ret = 0;
 
 	if (!folio_test_anon_vma_lazy(folio))
-		return classic_tree_walk(folio, fn, arg);
+		return classic_tree_walk(folio, rwc);
 	rcu_read_lock();
 	vma = folio_resolve_anon_vma_lazy(folio, true, false);
 	rcu_read_unlock();
 	if (!vma)
 		return 0;
+	if (rwc->stats)
+		rwc->stats->nodes++;
 	if (lazy_iter_first(vma, folio->index, folio->index)) {
 		address = vma_address(vma, folio->index);
-		if (address != (unsigned long)-EFAULT)
-			ret = fn(folio, vma, address, arg);
+		if (address != (unsigned long)-EFAULT) {
+			if (rwc->stats)
+				rwc->stats->vmas++;
+			ret = rwc->rmap_one(folio, vma, address, rwc->arg);
+		}
 	}
 	vma_put(vma);
 	return ret;
@@ -666,6 +671,6 @@ const struct anon_rmap_ops lazy_anon_rmap_ops = {
 	.folio_get = lazy_folio_get,
 	.folio_put = lazy_folio_put,
 	.check = lazy_check,
-	.count_anon_vma = anon_vma_count_live,
-	.count_avc = anon_vma_chain_count_live,
+	.counters = anon_vma_counters,
+	.nr_counters = NR_ANON_VMA_COUNTERS,
 };

@@ -49,7 +49,7 @@ static int migrate_folio(struct world *w, struct folio *folio)
 	pin = w->rmap->folio_get(folio);
 	if (!pin)
 		return -EAGAIN;
-	err = w->rmap->walk(folio, remap_mapping, &r);
+	err = rmap_walk(folio, remap_mapping, &r);
 	if (!err && r.found != folio->mapcount)
 		err = -EAGAIN;
 	dst = err ? NULL : folio_alloc_anon(w);
@@ -63,7 +63,7 @@ static int migrate_folio(struct world *w, struct folio *folio)
 		dst->refcount = folio->mapcount;
 		nr = r.found;
 		r = (struct remap){ .dst = dst };
-		w->rmap->walk(folio, remap_mapping, &r);
+		rmap_walk(folio, remap_mapping, &r);
 		for (long i = 0; i < nr; i++)
 			folio_put(folio);
 	}

@@ -205,6 +205,7 @@ struct mm_struct {
 	/* PTEs and page tables, and the first vma->anon_vma of a fault */
 	spinlock_t page_table_lock;
 	struct list_head mmlist;	/* world->mms, creation order; the world's driver */
+	void *rmap_mm;			/* the rmap design's per-mm state; mmap_lock */
 	bool exited;			/* mmap_lock */
 };
 

@@ -40,6 +40,8 @@ static int move_vma(struct vm_area_struct *vma, unsigned long old_addr,
 		return -ENOMEM;
 	}
 	move_page_tables(vma, old_addr, new_vma, new_addr, old_len);
+	if (mm->world->rmap->remap)
+		mm->world->rmap->remap(vma, old_addr, old_len, new_vma, new_addr, new_len);
 	/*
 	 * unmap_source_vma(): if the source cannot be split out of its VMA,
 	 * it stays mapped, empty, and the move still succeeds.

@@ -292,19 +292,23 @@ static void classic_folio_move(struct folio *folio, struct vm_area_struct *vma)
  * rmap_walk_anon() over the anon_vma tree the folio names: the whole walk
  * of classic, and of lazy for its regular folios.
  */
-int anon_vma_tree_walk(struct folio *folio, struct anon_vma *anon_vma, rmap_one_fn fn,
-		       void *arg)
+int anon_vma_tree_walk(struct folio *folio, struct anon_vma *anon_vma,
+		       struct rmap_walk_control *rwc)
 {
 	struct anon_vma_chain *avc;
 	int ret = 0;
 
+	if (rwc->stats)
+		rwc->stats->nodes++;
 	anon_vma_lock_read(anon_vma);
 	anon_vma_interval_tree_foreach(avc, &anon_vma->rb_root, folio->index, folio->index) {
 		unsigned long address = vma_address(avc->vma, folio->index);
 
 		if (address == (unsigned long)-EFAULT)
 			continue;
-		ret = fn(folio, avc->vma, address, arg);
+		if (rwc->stats)
+			rwc->stats->vmas++;
+		ret = rwc->rmap_one(folio, avc->vma, address, rwc->arg);
 		if (ret)
 			break;
 	}
@@ -312,13 +316,13 @@ int anon_vma_tree_walk(struct folio *folio, struct anon_vma *anon_vma, rmap_one_
 	return ret;
 }
 
-static int classic_walk(struct folio *folio, rmap_one_fn fn, void *arg)
+static int classic_walk(struct folio *folio, struct rmap_walk_control *rwc)
 {
 	struct anon_vma *anon_vma = folio_anon_vma(folio);
 
 	if (!anon_vma)
 		return -EINVAL;
-	return anon_vma_tree_walk(folio, anon_vma, fn, arg);
+	return anon_vma_tree_walk(folio, anon_vma, rwc);
 }
 
 /*
@@ -385,6 +389,6 @@ const struct anon_rmap_ops classic_anon_rmap_ops = {
 	.folio_get = classic_folio_get,
 	.folio_put = classic_folio_put,
 	.check = classic_check,
-	.count_anon_vma = anon_vma_count_live,
-	.count_avc = anon_vma_chain_count_live,
+	.counters = anon_vma_counters,
+	.nr_counters = NR_ANON_VMA_COUNTERS,
 };

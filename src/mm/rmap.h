@@ -56,8 +56,8 @@ void unlink_dead_anon_vmas(struct world *w, struct vm_area_struct *vma);
 unsigned long vma_address(const struct vm_area_struct *vma, pgoff_t pgoff);
 struct anon_vma *folio_get_anon_vma(struct folio *folio);
 /* rmap_walk_anon() over @anon_vma's tree, which @folio's mapping names. */
-int anon_vma_tree_walk(struct folio *folio, struct anon_vma *anon_vma, rmap_one_fn fn,
-		       void *arg);
+int anon_vma_tree_walk(struct folio *folio, struct anon_vma *anon_vma,
+		       struct rmap_walk_control *rwc);
 void put_anon_vma(struct anon_vma *anon_vma);
 struct anon_vma *find_mergeable_anon_vma(struct vm_area_struct *vma);
 
@@ -71,8 +71,8 @@ bool anon_state_mergeable(unsigned long tgt_state, unsigned long src_state,
 			  struct vm_area_struct *tgt, struct vm_area_struct *src,
 			  const struct vm_area_struct *state, vma_fork_child_fn fork_child);
 bool anon_state_compatible(unsigned long a, unsigned long b);
-/* The observation's counts for designs built on anon_vma: live objects. */
-long anon_vma_count_live(struct world *w);
-long anon_vma_chain_count_live(struct world *w);
+/* The counters of a design built on anon_vma: its two objects, both observed. */
+#define NR_ANON_VMA_COUNTERS 2
+extern const struct rmap_counter anon_vma_counters[NR_ANON_VMA_COUNTERS];
 
 #endif

@@ -89,7 +89,9 @@ int sim_observe_range(struct world *w, const char *label, proc_name_fn name, voi
 			return -1;
 		}
 	}
-	b->count_anon_vma = w->rmap->count_anon_vma(w);
-	b->count_anon_vma_chain = w->rmap->count_avc(w);
+	/* a design without them prints 0, as a kernel without anon_vma would */
+	b->count_anon_vma = anon_rmap_count(w, "anon_vma") > 0 ? anon_rmap_count(w, "anon_vma") : 0;
+	b->count_anon_vma_chain = anon_rmap_count(w, "anon_vma_chain") > 0 ?
+				  anon_rmap_count(w, "anon_vma_chain") : 0;
 	return 0;
 }
