@@ -140,18 +140,23 @@ struct folio_large;
  * the kernel keeps for the whole folio.
  */
 struct folio {
-	enum folio_kind kind;
-	unsigned long mapping;	/* tagged: anon_vma | FOLIO_MAPPING_ANON, or struct file * */
-	pgoff_t index;
-	int mapcount;		/* page table entries mapping it */
+	enum folio_kind kind;		/* constant */
+	/*
+	 * tagged: anon_vma | FOLIO_MAPPING_ANON, or struct file *. Set under
+	 * the PTE lock when first mapped, moved with the folio locked; read
+	 * without locks (READ_ONCE) by folio_get_anon_vma().
+	 */
+	unsigned long mapping;
+	pgoff_t index;			/* as mapping */
+	int mapcount;		/* page table entries mapping it; the PTE lock of each */
 	int refcount;		/* mappings plus page cache plus transient holders */
 	int locked;		/* folio_lock(), PG_locked; atomic */
 	struct lockdep_map lock_dep_map;
-	bool anon_exclusive;	/* PageAnonExclusive */
+	bool anon_exclusive;	/* PageAnonExclusive; the PTE lock, or the folio lock */
 	unsigned long serial;	/* allocation order, a stable identity for output */
 	int check_mapcount;	/* scratch for the checker's recount */
-	struct list_head lru;	/* world->folios */
-	struct folio_large *large;	/* NULL for an order-0 folio */
+	struct list_head lru;	/* world->folios; the world's driver */
+	struct folio_large *large;	/* NULL for an order-0 folio; constant */
 };
 
 /*
