@@ -23,7 +23,9 @@ struct kmem_cache {
 	void (*ctor)(void *obj);	/* run once per object's first allocation */
 	long live, peak, allocs, frees;
 	void *freelist;
-	void *chunks;		/* every object ever made, to release at the end */
+	void *chunks;		/* every chunk of objects ever made, to release at the end */
+	char *fresh;		/* next never-used object of the newest chunk */
+	size_t nr_fresh;	/* how many follow it */
 	/* failslab: NULL, or where this cache's allocations are counted */
 	struct fault_attr *fail;
 	int fail_site;
