@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Rmap walk cost: time per anonrmap_rmap_walk() and interval-tree nodes
+ * looked at, against the number of AVCs in the folio's anon_vma tree (with
+ * the hits held fixed), against fork depth, and against fork breadth.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "mm/interval_tree.h"
+#include "speed.h"
+
+#define WALKS 100000UL		/* walks per repetition */
+#define CHAIN_PAGES 16UL
+
+struct walk_cost {
+	double ns;		/* median time per walk */
+	double visited;		/* tree nodes looked at per walk */
+	double hits;		/* candidate VMAs handed to the callback per walk */
+	long avcs;		/* live anon_vma_chain objects in the world */
+};
+
+static int count_hit(struct anonrmap_mm *mm, uint64_t addr, void *arg)
+{
+	(*(unsigned long *)arg)++;
+	return 0;
+}
+
+static struct anonrmap_folio *folio_at(struct anonrmap_mm *mm, uint64_t addr)
+{
+	struct anonrmap_page_info info;
+	int err = anonrmap_page(mm, addr, &info);
+
+	if (err || info.kind != ANONRMAP_PAGE_ANON)
+		speed_die("walk: no anonymous page", err ? err : ENOENT);
+	return info.folio;
+}
+
+/* Walk the @nr folios round robin; the first repetition also counts. */
+static struct walk_cost time_walks(struct anonrmap_world *w, struct anonrmap_folio **folios,
+				   unsigned long nr, unsigned int reps)
+{
+	double *t = calloc(reps, sizeof(double));
+	struct anonrmap_slab_stats st;
+	struct walk_cost c = { 0 };
+	unsigned long hits = 0, visits = anon_vma_interval_tree_visits();
+
+	if (!t)
+		speed_die("walk", ENOMEM);
+	for (unsigned int r = 0; r < reps; r++) {
+		double t0 = speed_now();
+
+		for (unsigned long i = 0; i < WALKS; i++)
+			anonrmap_rmap_walk(folios[i % nr], count_hit, &hits);
+		t[r] = (speed_now() - t0) / WALKS * 1e9;
+		if (!r) {
+			c.hits = (double)hits / WALKS;
+			c.visited = (double)(anon_vma_interval_tree_visits() - visits) / WALKS;
+		}
+	}
+	c.ns = speed_median(t, reps);
+	anonrmap_slab_stats(w, ANONRMAP_CACHE_ANON_VMA_CHAIN, &st);
+	c.avcs = st.live;
+	free(t);
+	return c;
+}
+
+/*
+ * K pages written by P0, forked once, then every other page of P0
+ * mprotected read-only: K VMAs (each linked into the one anon_vma) plus the
+ * child's, so a folio always has 2 candidates however large K grows.
+ */
+static struct walk_cost walk_avcs(const char *mode, unsigned long k, unsigned int reps)
+{
+	struct anonrmap_mm *p0, *child;
+	struct anonrmap_world *w = speed_world(mode, &p0);
+	struct anonrmap_folio **folios = calloc(k, sizeof(*folios));
+	struct walk_cost c;
+	int err;
+
+	if (!folios)
+		speed_die("walk", ENOMEM);
+	err = anonrmap_mmap(p0, SPEED_BASE, k * SPEED_PAGE,
+			    ANONRMAP_PROT_READ | ANONRMAP_PROT_WRITE, NULL, 0);
+	if (!err)
+		err = anonrmap_touch(p0, SPEED_BASE, k * SPEED_PAGE, true);
+	if (!err)
+		err = anonrmap_fork(p0, &child);
+	for (unsigned long i = 1; i < k && !err; i += 2)
+		err = anonrmap_mprotect(p0, SPEED_BASE + i * SPEED_PAGE, SPEED_PAGE,
+					ANONRMAP_PROT_READ);
+	if (err)
+		speed_die("walk layout", err);
+	/* a fixed scatter over the range, so the tree is not all in cache */
+	for (unsigned long i = 0; i < k; i++)
+		folios[i] = folio_at(p0, SPEED_BASE + ((i * 2654435761UL) % k) * SPEED_PAGE);
+	c = time_walks(w, folios, k, reps);
+	free(folios);
+	anonrmap_world_destroy(w);
+	return c;
+}
+
+/*
+ * P0 writes CHAIN_PAGES pages; then either each new process forks from the
+ * last (depth) or all fork from P0 (breadth). P0's folios are mapped by
+ * every process, so the walk has @n + 1 candidates either way; what differs
+ * is how many anon_vmas and AVCs the family holds.
+ */
+static struct walk_cost walk_family(const char *mode, unsigned long n, bool chain,
+				    unsigned int reps)
+{
+	struct anonrmap_mm *p0, *last, *child;
+	struct anonrmap_world *w = speed_world(mode, &p0);
+	struct anonrmap_folio *folios[CHAIN_PAGES];
+	struct walk_cost c;
+	int err;
+
+	err = anonrmap_mmap(p0, SPEED_BASE, CHAIN_PAGES * SPEED_PAGE,
+			    ANONRMAP_PROT_READ | ANONRMAP_PROT_WRITE, NULL, 0);
+	if (!err)
+		err = anonrmap_touch(p0, SPEED_BASE, CHAIN_PAGES * SPEED_PAGE, true);
+	last = p0;
+	for (unsigned long i = 0; i < n && !err; i++) {
+		err = anonrmap_fork(chain ? last : p0, &child);
+		last = child;
+	}
+	if (err)
+		speed_die("walk layout", err);
+	for (unsigned long i = 0; i < CHAIN_PAGES; i++)
+		folios[i] = folio_at(p0, SPEED_BASE + i * SPEED_PAGE);
+	c = time_walks(w, folios, CHAIN_PAGES, reps);
+	anonrmap_world_destroy(w);
+	return c;
+}
+
+static void print_cost(FILE *csv, const char *what, unsigned long x, const char *mode,
+		       struct walk_cost c)
+{
+	printf("%-8s | %7lu | %8ld | %6.1f | %9.1f | %9.1f\n", mode, x, c.avcs, c.hits,
+	       c.visited, c.ns);
+	if (csv)
+		fprintf(csv, "%s,%lu,%s,%ld,%.2f,%.2f,%.2f\n", what, x, mode, c.avcs, c.hits,
+			c.visited, c.ns);
+}
+
+int speed_walk(const struct speed_opts *o)
+{
+	FILE *csv = speed_csv(o, "walk", "sweep,x,design,avcs,hits,visited,ns_per_walk");
+	static const char *const head = "%-8s | %7s | %8s | %6s | %9s | %9s\n";
+
+	printf("\nRmap walk, %lu walks per repetition, median of %u (ns per walk;\n"
+	       "visited = interval-tree nodes looked at per walk):\n", WALKS, o->reps);
+	printf("\nAgainst AVC count, hits fixed at 2 (K one-page VMAs of P0, forked once):\n");
+	printf(head, "design", "K", "AVCs", "hits", "visited", "ns/walk");
+	for (unsigned int d = 0; d < speed_nr_designs(); d++) {
+		const char *mode = speed_design(d);
+		double prev = 0, worst = 0;
+		unsigned long worst_k = 0;
+		char goal[96], measured[96];
+
+		speed_progress("walk: %s, AVC sweep", mode);
+		for (unsigned long k = 1024; k <= 65536; k *= 2) {
+			struct walk_cost c = walk_avcs(mode, k, o->reps);
+
+			print_cost(csv, "avcs", k, mode, c);
+			if (prev && c.ns / prev > worst) {
+				worst = c.ns / prev;
+				worst_k = k;
+			}
+			prev = c.ns;
+		}
+		snprintf(goal, sizeof(goal), "walk time x per AVC doubling, %s", mode);
+		snprintf(measured, sizeof(measured), "worst %.3f (%lu/2 -> %lu)", worst,
+			 worst_k, worst_k);
+		speed_goal(goal, measured, "< 1.2", worst < 1.2);
+	}
+	for (int chain = 1; chain >= 0; chain--) {
+		printf("\nAgainst fork %s (P0's %lu written pages, never copied):\n",
+		       chain ? "depth (each child forks the last)" : "breadth (all fork from P0)",
+		       CHAIN_PAGES);
+		printf(head, "design", chain ? "depth" : "breadth", "AVCs", "hits", "visited",
+		       "ns/walk");
+		for (unsigned int d = 0; d < speed_nr_designs(); d++) {
+			const char *mode = speed_design(d);
+
+			speed_progress("walk: %s, %s sweep", mode, chain ? "depth" : "breadth");
+			for (unsigned long n = 1; n <= 256; n *= 2)
+				print_cost(csv, chain ? "depth" : "breadth", n, mode,
+					   walk_family(mode, n, chain, o->reps));
+		}
+	}
+	if (csv)
+		fclose(csv);
+	return 0;
+}
