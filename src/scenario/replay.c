@@ -22,6 +22,7 @@ struct replay {
 	struct obs_fail *fails;
 	size_t nr_fails, cap_fails;
 	FILE *diag;
+	bool quiet;			/* observations are not printed (--slabinfo) */
 	unsigned int line;		/* of the operation just run, for reports */
 	int violations;
 	struct tasks tasks;		/* version 2: tasks sharing mms */
@@ -65,7 +66,8 @@ static int observe(struct replay *r, const char *label, FILE *out)
 		return -ENOMEM;
 	b.fails = r->fails;
 	b.nr_fails = r->nr_fails;
-	obs_print(out, &b);
+	if (!r->quiet)
+		obs_print(out, &b);
 	b.fails = NULL;
 	b.nr_fails = 0;
 	obs_block_release(&b);
@@ -183,6 +185,7 @@ int replay_start(const struct scenario *scn, const struct replay_opts *opts, str
 	r->diag = opts->diag ? opts->diag : stderr;
 	r->violation = opts->violation;
 	r->violation_arg = opts->violation_arg;
+	r->quiet = opts->slabinfo;
 	if (opts->config)
 		cfg = *opts->config;
 	else
@@ -283,6 +286,8 @@ int scenario_replay(const struct scenario *scn, const struct replay_opts *opts, 
 	}
 	if (!fatal && !scn->has_observe)
 		fatal = observe(r, "end", out);
+	if (!fatal && opts->slabinfo)
+		world_slabinfo((struct world *)r->world, out);
 	if (fail_nth && !injected)
 		fprintf(r->diag, "%s: no allocation failed: the scenario makes fewer than %lu%s%s\n",
 			scn->path, fail_nth, fail_site ? " at " : "", fail_site ? fail_site : "");

@@ -30,6 +30,11 @@ struct replay_opts {
 	/* if set, checker violations come here instead of @diag (line: where the check ran) */
 	void (*violation)(unsigned int line, const char *msg, void *arg);
 	void *violation_arg;
+	/*
+	 * Instead of the observations, print the world's caches at the end in
+	 * /proc/slabinfo format, for tools that read slabinfo.
+	 */
+	bool slabinfo;
 };
 
 /*
