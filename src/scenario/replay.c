@@ -41,6 +41,11 @@ static const char *proc_name(unsigned int id, void *arg)
 	return id < (unsigned int)r->scn->nr_procs ? r->scn->procs[id] : "?";
 }
 
+const char *replay_mm_name(struct replay *r, unsigned int id)
+{
+	return proc_name(id, r);
+}
+
 static int note_fail(struct replay *r, unsigned int line, int err)
 {
 	if (r->nr_fails == r->cap_fails) {
@@ -185,7 +190,7 @@ int replay_start(const struct scenario *scn, const struct replay_opts *opts, str
 	r->diag = opts->diag ? opts->diag : stderr;
 	r->violation = opts->violation;
 	r->violation_arg = opts->violation_arg;
-	r->quiet = opts->slabinfo;
+	r->quiet = opts->slabinfo || opts->at_stop;
 	if (opts->config)
 		cfg = *opts->config;
 	else
@@ -255,6 +260,9 @@ int scenario_replay(const struct scenario *scn, const struct replay_opts *opts, 
 	for (size_t i = 0; i < scn->nr_ops && !fatal; i++) {
 		const struct scn_op *op = &scn->ops[i];
 
+		if (opts->at_stop && opts->stop_at && op->op == SCN_OBSERVE &&
+		    !strcmp(op->label, opts->stop_at))
+			break;
 		if (opts->progress && i && !(i % 100000))
 			fprintf(stderr, "anonrmap: replay %s (%s): %zu of %zu operations\n",
 				scn->path, opts->mode ? opts->mode : "classic", i, scn->nr_ops);
@@ -288,6 +296,8 @@ int scenario_replay(const struct scenario *scn, const struct replay_opts *opts, 
 		fatal = observe(r, "end", out);
 	if (!fatal && opts->slabinfo)
 		world_slabinfo((struct world *)r->world, out);
+	if (!fatal && opts->at_stop)
+		fatal = opts->at_stop(r, opts->stop_arg);
 	if (fail_nth && !injected)
 		fprintf(r->diag, "%s: no allocation failed: the scenario makes fewer than %lu%s%s\n",
 			scn->path, fail_nth, fail_site ? " at " : "", fail_site ? fail_site : "");
