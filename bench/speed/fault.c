@@ -30,10 +30,10 @@ static double sim_pass(struct anonrmap_mm *mm, bool with_mmap)
 	if (!with_mmap) {
 		if ((err = anonrmap_mmap(mm, SPEED_BASE, FAULT_PAGES * SPEED_PAGE, prot, NULL, 0)))
 			speed_die("mmap", err);
-		t0 = speed_now();
+		t0 = speed_cpu_now();
 		err = anonrmap_touch(mm, SPEED_BASE, FAULT_PAGES * SPEED_PAGE, true);
 	} else {
-		t0 = speed_now();
+		t0 = speed_cpu_now();
 		/* one-page gaps, so every mmap makes a VMA and an anon_vma of its own */
 		for (unsigned long i = 0; i < FAULT_PAGES / SMALL_PAGES && !err; i++) {
 			uint64_t a = SPEED_BASE + i * (SMALL_PAGES + 1) * SPEED_PAGE;
@@ -43,7 +43,7 @@ static double sim_pass(struct anonrmap_mm *mm, bool with_mmap)
 				err = anonrmap_touch(mm, a, SMALL_PAGES * SPEED_PAGE, true);
 		}
 	}
-	t = speed_now() - t0;
+	t = speed_cpu_now() - t0;
 	if (!err)
 		err = anonrmap_munmap(mm, SPEED_BASE, with_mmap ? span : FAULT_PAGES * SPEED_PAGE);
 	if (err)
@@ -81,10 +81,10 @@ int speed_live_fault_worker(int argc, char **argv)
 			return 1;
 		/* no THP: the model's VMA is not MADV_HUGEPAGE either */
 		madvise(p, FAULT_PAGES * SPEED_PAGE, MADV_NOHUGEPAGE);
-		t0 = speed_now();
+		t0 = speed_cpu_now();
 		for (unsigned long i = 0; i < FAULT_PAGES; i++)
 			p[i * SPEED_PAGE] = 1;
-		printf("%.9f\n", FAULT_PAGES / (speed_now() - t0));
+		printf("%.9f\n", FAULT_PAGES / (speed_cpu_now() - t0));
 		munmap(p, FAULT_PAGES * SPEED_PAGE);
 	}
 	return 0;
@@ -122,7 +122,7 @@ int speed_fault(const struct speed_opts *o)
 		if (!(v[i] = calloc(o->reps, sizeof(double))))
 			speed_die("fault", ENOMEM);
 	printf("\nAnonymous write faults, %lu pages (1 GiB) in page order, median of %u\n"
-	       "(M faults/s; cold: a new world; warm: after the same range was faulted\n"
+	       "(M faults per CPU second; cold: a new world; warm: after the same range was faulted\n"
 	       "and unmapped; mmap included: %lu-page VMAs mapped and faulted in turn):\n",
 	       FAULT_PAGES, o->reps, SMALL_PAGES);
 	printf("%-8s | %8s | %8s | %14s\n", "design", "cold", "warm", "warm, mmap too");

@@ -15,7 +15,7 @@
 
 #include "speed.h"
 
-#define MEM_VMAS 100000UL
+#define MEM_VMAS SPEED_VMAS_PER_MM	/* one address space: vm.max_map_count */
 
 static const struct {
 	enum anonrmap_cache cache;
@@ -33,8 +33,10 @@ static long resident_bytes(void)
 	long size, resident;
 	FILE *f = fopen("/proc/self/statm", "r");
 
-	if (!f || fscanf(f, "%ld %ld", &size, &resident) != 2)
-		speed_die("/proc/self/statm", errno ? errno : EIO);
+	if (!f)
+		speed_die("/proc/self/statm", errno);
+	if (fscanf(f, "%ld %ld", &size, &resident) != 2)
+		speed_die("/proc/self/statm", EIO);
 	fclose(f);
 	return resident * sysconf(_SC_PAGESIZE);
 }

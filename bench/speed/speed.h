@@ -38,9 +38,14 @@ const char *speed_design(unsigned int i);
 void speed_only_design(const char *name);
 
 double speed_now(void);			/* CLOCK_MONOTONIC seconds */
+/*
+ * CPU seconds of this thread, system time included: for figures of one
+ * process, so that other work on a shared machine does not count in them.
+ */
+double speed_cpu_now(void);
 double speed_median(double *v, size_t n);	/* sorts @v */
 
-/* World of @mode with P0 in *p0, the library defaults otherwise. */
+/* World of @mode with P0 in *p0: THP never, the library defaults otherwise. */
 struct anonrmap_world *speed_world(const char *mode, struct anonrmap_mm **p0);
 void speed_die(const char *what, int err);
 void speed_progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -67,12 +67,12 @@ static double sm_rate(const char *mode, enum sm_kind kind, bool forked, unsigned
 	if (err)
 		speed_die("split/merge layout", err);
 	for (unsigned int r = 0; r < reps; r++) {
-		double t0 = speed_now();
+		double t0 = speed_cpu_now();
 
 		for (unsigned long i = 0; i < OPS / 2; i++)
 			if ((err = sm_pair(mm, kind)))
 				speed_die(sm_names[kind], err);
-		t[r] = speed_now() - t0;
+		t[r] = speed_cpu_now() - t0;
 	}
 	/* the pairs must leave one VMA, or they did not merge what they split */
 	anonrmap_vma_foreach(mm, count_vma, &vmas);
@@ -89,7 +89,7 @@ int speed_split_merge(const struct speed_opts *o)
 	FILE *csv = speed_csv(o, "split_merge", "design,operation,forked,ops_per_s");
 
 	printf("\nSplit and merge, %lu-page written VMA, %lu calls per repetition, median of %u\n"
-	       "(k calls/s; each pair of calls splits and merges, or moves and moves back):\n",
+	       "(k calls per CPU second; each pair of calls splits and merges, or moves and moves back):\n",
 	       REGION_PAGES, OPS, o->reps);
 	printf("%-8s | %-22s | %10s | %12s\n", "design", "operation", "alone", "after fork");
 	for (unsigned int d = 0; d < speed_nr_designs(); d++) {
