@@ -1,13 +1,14 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# Replays the same scenarios with two anonrmap binaries and fails on the first
-# byte of difference, so that a performance change to the model can be shown
-# not to change what it computes.
+# Replays the same scenarios with two anonrmap binaries, names every one whose
+# output differs and fails if any does, so that a performance change to the
+# model can be shown not to change what it computes.
 #   bench/replay_diff.sh OLD_BIN NEW_BIN [SEEDS]
 # Scenarios: ../shared/scenarios, tests/scenarios (recursively) and the
-# generated seeds 1..SEEDS (default 300), plain, --huge and large, each in every
-# design, zero page on and off, THP madvise and always, with --check; the
-# exit status and stderr (object addresses masked) are compared too.
+# generated seeds 1..SEEDS (default 300), plain, --huge, large and with
+# mTHP (--large-folios), each in every design, zero page on and off, THP
+# madvise and always, with --check; the exit status and stderr (object
+# addresses masked) are compared too.
 set -u
 old=$1 new=$2 seeds=${3:-300}
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -45,9 +46,14 @@ while [ "$s" -le "$seeds" ]; do
 	"$new" gen "$s" >"$tmp/g.scn"
 	"$new" gen --huge --migrate "$s" >"$tmp/h.scn"
 	"$new" gen --ops 300 --procs 8 --pages 2048 --huge --migrate "$s" >"$tmp/b.scn"
+	"$new" gen --ops 200 --large-folios --huge "$s" >"$tmp/l.scn"
 	variants "$tmp/g.scn"
 	variants "$tmp/h.scn"
 	variants "$tmp/b.scn"
+	variants "$tmp/l.scn"
+	for m in $modes; do
+		one "$tmp/l.scn" --mode "$m" --mthp 16K=always,64K=always --huge-zero-page off --check
+	done
 	s=$((s + 1))
 done
 echo "replay_diff: $n replays, $fail differ"
