@@ -113,10 +113,19 @@ int world_dot(struct world *w, const char *title,
 	ctx.edge_out = open_memstream(&ctx.edges, &ctx.edges_len);
 	if (!ctx.edge_out)
 		return -ENOMEM;
-	/* every VMA first, so that folio counts can go into the labels */
-	list_for_each_entry(mm, &w->mms, mmlist)
-		for (vma = mm->exited ? NULL : vma_first(mm); vma; vma = vma_next(vma))
+	/*
+	 * Every VMA and the anon_vmas its chain links first, numbered in that
+	 * order, so that folio counts can go into the labels.
+	 */
+	list_for_each_entry(mm, &w->mms, mmlist) {
+		for (vma = mm->exited ? NULL : vma_first(mm); vma; vma = vma_next(vma)) {
+			struct anon_vma_chain *avc;
+
 			ptr_set_add(&ctx.vmas, vma);
+			list_for_each_entry(avc, &vma->anon_vma_chain, same_vma)
+				ptr_set_add(&ctx.anon_vmas, avc->anon_vma);
+		}
+	}
 	count_folios(w, &ctx);
 	fprintf(out, "digraph anonrmap {\n  label=\"%s (%s)\";\n  labelloc=t;\n  rankdir=LR;\n"
 		"  node [fontname=\"monospace\", fontsize=10];\n"

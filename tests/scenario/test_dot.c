@@ -17,6 +17,8 @@
 
 #include <cmocka.h>
 
+#include "scenario/cli_test.h"
+
 #include "mm/anon_rmap.h"
 
 #define CHAIN "mmap P0 0x100000000000 16K rw-\n" \
@@ -103,18 +105,6 @@ static void counts(const char *mode, const char *path, const char *label, long o
 	assert_int_equal(pclose(p), 0);
 }
 
-static void write_file(char *path, const char *text)
-{
-	int fd = mkstemp(path);
-	FILE *f;
-
-	assert_true(fd >= 0);
-	f = fdopen(fd, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
 /*
  * Kernel rules: P0's VMA gets anon_vma a0; each fork gives the child's VMA
  * a new anon_vma whose parent is the forking VMA's, an AVC to it and one to
@@ -127,7 +117,7 @@ static void test_classic_by_hand(void **state)
 	char path[] = "/tmp/anonrmap-dot-XXXXXX";
 	struct graph g;
 
-	write_file(path, CHAIN);
+	write_scenario(path, CHAIN);
 	parse(run("%s/anonrmap dot --mode %s %s %s", "classic", path, "--at two"), &g);
 	assert_false(g.dangling);
 	assert_int_equal(g.clusters, 3);
@@ -153,7 +143,7 @@ static void test_every_design_matches_observation(void **state)
 	char path[] = "/tmp/anonrmap-dot-XXXXXX";
 	static const char *const labels[] = { "one", "two" };
 
-	write_file(path, CHAIN);
+	write_scenario(path, CHAIN);
 	for (unsigned int d = 0; anon_rmap_nth(d); d++) {
 		const char *mode = anon_rmap_nth(d)->name;
 

@@ -17,6 +17,8 @@
 
 #include <cmocka.h>
 
+#include "scenario/cli_test.h"
+
 #define HEADER2 "# name            <active_objs> <num_objs> <objsize> <objperslab> " \
 		"<pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : " \
 		"slabdata <active_slabs> <num_slabs> <sharedavail>\n"
@@ -77,18 +79,6 @@ static const struct slab_line *find(const struct slabinfo *si, const char *name)
 	return NULL;
 }
 
-static void write_file(char *path, const char *text)
-{
-	int fd = mkstemp(path);
-	FILE *f;
-
-	assert_true(fd >= 0);
-	f = fdopen(fd, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
 /*
  * Three VMAs with gaps, two written (two pages each), then a fork. By the
  * kernel's rules: each written VMA gets its own anon_vma and one AVC; the
@@ -100,7 +90,7 @@ static void test_counts_by_hand(void **state)
 	char path[] = "/tmp/anonrmap-slabinfo-XXXXXX";
 	struct slabinfo si;
 
-	write_file(path, "mmap P0 0x100000000000 16K rw-\n"
+	write_scenario(path, "mmap P0 0x100000000000 16K rw-\n"
 			 "mmap P0 0x100000010000 16K rw-\n"
 			 "mmap P0 0x100000020000 16K rw-\n"
 			 "touch P0 0x100000000000 8K w\n"
