@@ -36,49 +36,68 @@ static struct anonrmap_folio *folio_at(struct anonrmap_mm *mm, uint64_t addr)
 	return info.folio;
 }
 
-/* Walk the @nr folios round robin; the first repetition also counts. */
+/* One repetition: WALKS walks of the @nr folios round robin, ns per walk. */
+static double walk_rep(struct anonrmap_folio **folios, unsigned long nr, struct walk_cost *count)
+{
+	unsigned long hits = 0, visits = anon_vma_interval_tree_visits();
+	double t0 = speed_cpu_now(), t;
+
+	for (unsigned long i = 0; i < WALKS; i++)
+		anonrmap_rmap_walk(folios[i % nr], count_hit, &hits);
+	t = (speed_cpu_now() - t0) / WALKS * 1e9;
+	if (count) {
+		count->hits = (double)hits / WALKS;
+		count->visited = (double)(anon_vma_interval_tree_visits() - visits) / WALKS;
+	}
+	return t;
+}
+
+static long live_avcs(struct anonrmap_world *w)
+{
+	struct anonrmap_slab_stats st;
+
+	anonrmap_slab_stats(w, ANONRMAP_CACHE_ANON_VMA_CHAIN, &st);
+	return st.live;
+}
+
 static struct walk_cost time_walks(struct anonrmap_world *w, struct anonrmap_folio **folios,
 				   unsigned long nr, unsigned int reps)
 {
 	double *t = calloc(reps, sizeof(double));
-	struct anonrmap_slab_stats st;
 	struct walk_cost c = { 0 };
-	unsigned long hits = 0, visits = anon_vma_interval_tree_visits();
 
 	if (!t)
 		speed_die("walk", ENOMEM);
-	for (unsigned int r = 0; r < reps; r++) {
-		double t0 = speed_cpu_now();
-
-		for (unsigned long i = 0; i < WALKS; i++)
-			anonrmap_rmap_walk(folios[i % nr], count_hit, &hits);
-		t[r] = (speed_cpu_now() - t0) / WALKS * 1e9;
-		if (!r) {
-			c.hits = (double)hits / WALKS;
-			c.visited = (double)(anon_vma_interval_tree_visits() - visits) / WALKS;
-		}
-	}
+	for (unsigned int r = 0; r < reps; r++)
+		t[r] = walk_rep(folios, nr, r ? NULL : &c);
 	c.ns = speed_median(t, reps);
-	anonrmap_slab_stats(w, ANONRMAP_CACHE_ANON_VMA_CHAIN, &st);
-	c.avcs = st.live;
+	c.avcs = live_avcs(w);
 	free(t);
 	return c;
 }
+
+#define AVC_MIN 1024UL
+#define NR_AVC_SIZES 6	/* 1024 .. 32768: under vm.max_map_count in one mm */
+
+struct avc_world {
+	struct anonrmap_world *w;
+	struct anonrmap_folio **folios;
+	unsigned long nr;
+};
 
 /*
  * K pages written by P0, forked once, then every other page of P0
  * mprotected read-only: K VMAs (each linked into the one anon_vma) plus the
  * child's, so a folio always has 2 candidates however large K grows.
  */
-static struct walk_cost walk_avcs(const char *mode, unsigned long k, bool hot, unsigned int reps)
+static void avc_world(const char *mode, unsigned long k, bool hot, struct avc_world *a)
 {
 	struct anonrmap_mm *p0, *child;
-	struct anonrmap_world *w = speed_world(mode, &p0);
-	struct anonrmap_folio **folios = calloc(k, sizeof(*folios));
-	struct walk_cost c;
 	int err;
 
-	if (!folios)
+	a->w = speed_world(mode, &p0);
+	a->folios = calloc(k, sizeof(*a->folios));
+	if (!a->folios)
 		speed_die("walk", ENOMEM);
 	err = anonrmap_mmap(p0, SPEED_BASE, k * SPEED_PAGE,
 			    ANONRMAP_PROT_READ | ANONRMAP_PROT_WRITE, NULL, 0);
@@ -96,12 +115,36 @@ static struct walk_cost walk_avcs(const char *mode, unsigned long k, bool hot, u
 	 * path, so a tree larger than the caches is read from memory. Hot: the
 	 * middle folio only, so what grows is the nodes looked at alone.
 	 */
-	for (unsigned long i = 0; i < k; i++)
-		folios[i] = folio_at(p0, SPEED_BASE + (hot ? k / 2 : (i * 2654435761UL) % k) * SPEED_PAGE);
-	c = time_walks(w, folios, hot ? 1 : k, reps);
-	free(folios);
-	anonrmap_world_destroy(w);
-	return c;
+	a->nr = hot ? 1 : k;
+	for (unsigned long i = 0; i < a->nr; i++)
+		a->folios[i] = folio_at(p0, SPEED_BASE +
+					(hot ? k / 2 : (i * 2654435761UL) % k) * SPEED_PAGE);
+}
+
+/*
+ * Every size's world is built first and the repetitions go round all of
+ * them, so that a busy spell of the machine falls on every size alike.
+ */
+static void sweep_avcs(const char *mode, bool hot, unsigned int reps,
+		       struct walk_cost c[NR_AVC_SIZES])
+{
+	struct avc_world a[NR_AVC_SIZES];
+	double *t = calloc((size_t)reps * NR_AVC_SIZES, sizeof(double));
+
+	if (!t)
+		speed_die("walk", ENOMEM);
+	for (int i = 0; i < NR_AVC_SIZES; i++)
+		avc_world(mode, AVC_MIN << i, hot, &a[i]);
+	for (unsigned int r = 0; r < reps; r++)
+		for (int i = 0; i < NR_AVC_SIZES; i++)
+			t[i * reps + r] = walk_rep(a[i].folios, a[i].nr, r ? NULL : &c[i]);
+	for (int i = 0; i < NR_AVC_SIZES; i++) {
+		c[i].ns = speed_median(&t[i * reps], reps);
+		c[i].avcs = live_avcs(a[i].w);
+		anonrmap_world_destroy(a[i].w);
+		free(a[i].folios);
+	}
+	free(t);
 }
 
 /*
@@ -161,21 +204,19 @@ int speed_walk(const struct speed_opts *o)
 		printf(head, "design", "K", "AVCs", "hits", "visited", "ns/walk");
 		for (unsigned int d = 0; d < speed_nr_designs(); d++) {
 			const char *mode = speed_design(d);
-			double prev = 0, worst = 0;
+			struct walk_cost c[NR_AVC_SIZES];
+			double worst = 0;
 			unsigned long worst_k = 0;
 			char goal[96], measured[96];
 
 			speed_progress("walk: %s, AVC sweep (%s)", mode, hot ? "hot" : "scattered");
-			/* up to vm.max_map_count's 65530 VMAs in one address space */
-			for (unsigned long k = 1024; k <= 32768; k *= 2) {
-				struct walk_cost c = walk_avcs(mode, k, hot, o->reps);
-
-				print_cost(csv, hot ? "avcs-hot" : "avcs", k, mode, c);
-				if (prev && c.ns / prev > worst) {
-					worst = c.ns / prev;
-					worst_k = k;
+			sweep_avcs(mode, hot, o->reps, c);
+			for (int i = 0; i < NR_AVC_SIZES; i++) {
+				print_cost(csv, hot ? "avcs-hot" : "avcs", AVC_MIN << i, mode, c[i]);
+				if (i && c[i].ns / c[i - 1].ns > worst) {
+					worst = c[i].ns / c[i - 1].ns;
+					worst_k = AVC_MIN << i;
 				}
-				prev = c.ns;
 			}
 			snprintf(goal, sizeof(goal), "walk x per AVC doubling, %s, %s", mode,
 				 hot ? "hot" : "scattered");
