@@ -3,7 +3,7 @@
 # Draws the benchmark pictures with gnuplot, PNG and SVG, into OUT_DIR:
 #   slab.{png,svg}  slab KB of each object, per design, across workloads
 #   walk.{png,svg}  rmap walk cost against AVC count, fork depth, fork breadth
-#   fork.{png,svg}  fork time against N VMAs, per design and the live kernel
+#   fork.{png,svg}  fork + exit CPU time against N VMAs, per design and kernel
 # from CSV files:
 #   bench/plot.sh SLAB_CSV SPEED_CSV_DIR OUT_DIR
 # SLAB_CSV has the columns of `anonrmap bench --format csv` (workload, phase,
@@ -50,8 +50,8 @@ ndesigns=$(head -1 "$tmp/slab.dat" | awk '{ print NF - 1 }')
 # walk.csv: sweep,x,design,avcs,hits,visited,ns_per_walk -> one file per sweep and design
 awk -F, -v dir="$tmp" 'NR > 1 { f = dir "/walk-" $1 "-" $3 ".dat"; print $2, $7, $6 > f; d[$3] = 1 }
 	END { for (k in d) print k > (dir "/designs") }' "$speed/walk.csv"
-# fork.csv: vmas,design,fork_ms,fork_exit_ms
-awk -F, -v dir="$tmp" 'NR > 1 { print $1, $4 > (dir "/fork-" $2 ".dat"); if (!($2 in d)) { d[$2] = 1; print $2 > (dir "/fork-designs") } }' "$speed/fork.csv"
+# fork.csv: vmas,design,fork_ms,fork_exit_ms,fork_exit_cpu_ms
+awk -F, -v dir="$tmp" 'NR > 1 { print $1, $5, $4 > (dir "/fork-" $2 ".dat"); if (!($2 in d)) { d[$2] = 1; print $2 > (dir "/fork-designs") } }' "$speed/fork.csv"
 
 for term in png svg; do
 	case $term in
@@ -110,12 +110,12 @@ GP
 	gnuplot <<GP
 $set_term
 set output "$out/fork.$term"
-set title "Fork + exit of N VMAs of 4 written pages: model designs and the live kernel (anonrmap-speed fork)" noenhanced
+set title "Fork + exit of N VMAs of 4 written pages, CPU time: model designs and the live kernel (anonrmap-speed fork)" noenhanced
 set logscale xy
 set grid
 set key top left noenhanced
 set xlabel "N VMAs"
-set ylabel "ms, median (fork + exit; kernel: fork, _exit, waitpid)" noenhanced
+set ylabel "CPU ms, median (kernel: parent's fork() + child's exit)" noenhanced
 set format x "10^{%T}"
 plot $(fork_plots)
 GP
