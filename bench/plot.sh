@@ -75,10 +75,11 @@ set grid ytics
 set bmargin 8
 plot for [i=2:$((ndesigns + 1))] "$tmp/slab.dat" using i:xtic(1) title columnhead(i)
 GP
-	walk_plots() { # SWEEP
+	walk_plots() { # SWEEP [TITLE-SUFFIX]
 		sep=
 		for d in $(sort "$tmp/designs"); do
-			printf '%s"%s/walk-%s-%s.dat" using 1:2 with linespoints title "%s"' "$sep" "$tmp" "$1" "$d" "$d"
+			[ -f "$tmp/walk-$1-$d.dat" ] || continue
+			printf '%s"%s/walk-%s-%s.dat" using 1:2 with linespoints title "%s%s"' "$sep" "$tmp" "$1" "$d" "$d" "${2:-}"
 			sep=", "
 		done
 	}
@@ -92,8 +93,8 @@ set logscale y
 set grid
 set key top left noenhanced
 set ylabel "ns per walk"
-set xlabel "AVCs in the anon_vma tree (2 hits per walk, scattered folios)"
-plot $(walk_plots avcs)
+set xlabel "AVCs in the anon_vma tree (2 hits per walk)"
+plot $(walk_plots avcs " scattered"), $(walk_plots avcs-hot " one folio")
 set xlabel "fork depth (hits = depth + 1)"
 plot $(walk_plots depth)
 set xlabel "fork breadth (hits = breadth + 1)"
