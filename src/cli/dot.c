@@ -14,6 +14,7 @@
 #include "cli/commands.h"
 #include "mm/anon_rmap.h"
 #include "mm/dot.h"
+#include "record/load.h"
 #include "scenario/replay.h"
 #include "scenario/scenario.h"
 
@@ -161,7 +162,7 @@ int cmd_dot(int argc, char **argv)
 		fprintf(stderr, "anonrmap dot: -T takes dot, png or svg, not '%s'\n", job.format);
 		return 2;
 	}
-	if (scenario_parse_file(path, &scn, err, sizeof(err))) {
+	if (scenario_load(path, &scn, err, sizeof(err))) {
 		fprintf(stderr, "%s\n", err);
 		return 2;
 	}
