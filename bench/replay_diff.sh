@@ -4,7 +4,8 @@
 # output differs and fails if any does, so that a performance change to the
 # model can be shown not to change what it computes.
 #   bench/replay_diff.sh OLD_BIN NEW_BIN [SEEDS]
-# Scenarios: ../shared/scenarios, tests/scenarios (recursively) and the
+# Scenarios: ../shared/scenarios, tests/scenarios (recursively), the recorded
+# workloads but make (workloads/*.scn.gz), and the
 # generated seeds 1..SEEDS (default 300), plain, --huge, large and with
 # mTHP (--large-folios), each in every design, zero page on and off, THP
 # madvise and always, with --check; the exit status and stderr (object
@@ -40,6 +41,11 @@ variants() { # FILE
 
 for f in "$here"/../shared/scenarios/*.scn $(find "$here/tests/scenarios" -name '*.scn' | sort); do
 	[ -f "$f" ] && variants "$f"
+done
+# recorded real programs (docs/record.md), but the build, which takes minutes
+for f in "$here"/workloads/*.scn.gz; do
+	case $f in */make.scn.gz) continue ;; esac
+	[ -f "$f" ] && for m in $modes; do one "$f" --mode "$m" --check; done
 done
 s=1
 while [ "$s" -le "$seeds" ]; do
