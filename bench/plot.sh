@@ -73,6 +73,7 @@ set xtics rotate by -30 left noenhanced
 set key top right noenhanced
 set grid ytics
 set bmargin 8
+set rmargin 12
 plot for [i=2:$((ndesigns + 1))] "$tmp/slab.dat" using i:xtic(1) title columnhead(i)
 GP
 	walk_plots() { # SWEEP [TITLE-SUFFIX]
