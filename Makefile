@@ -3,9 +3,12 @@
 # (installs missing packages, configures, builds), then runs its job.
 BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
-PKGS := liburcu-dev libcmocka-dev pkg-config zlib1g-dev
+# gnuplot-nox and graphviz draw the pictures (make plots, anonrmap dot -T png)
+PKGS := liburcu-dev libcmocka-dev pkg-config zlib1g-dev gnuplot-nox graphviz
+# What `make plots` times: 10^6 VMAs takes minutes, so plots stop at 10^5.
+SPEED_ARGS ?= --max-vmas 100000 --reps 7
 
-.PHONY: all deps configure build test bench clean
+.PHONY: all deps configure build test bench speed plots clean
 
 all: build
 
@@ -30,6 +33,22 @@ test: build
 
 bench: build
 	$(BUILD)/bin/anonrmap bench
+
+# The speed goals of issue 11, measured beside the live kernel (it takes
+# /tmp/anonrmap-live.lock itself while it times the kernel).
+speed: build
+	$(BUILD)/bin/anonrmap-speed
+
+# Pictures in $(BUILD)/bench: slab KB per design and workload (from
+# `anonrmap bench --format csv`), walk cost and fork time (from anonrmap-speed).
+plots: build
+	@mkdir -p $(BUILD)/bench
+	@# exit status 1 is a goal missed, which still leaves figures to draw
+	$(BUILD)/bin/anonrmap-speed $(SPEED_ARGS) --csv $(BUILD)/bench fork walk \
+	  > $(BUILD)/bench/speed.txt; [ $$? -le 1 ]
+	@# exit status 1 is lazy's invariant violations, reported on stderr
+	$(BUILD)/bin/anonrmap bench --format csv > $(BUILD)/bench/slab.csv; [ $$? -le 1 ]
+	bench/plot.sh $(BUILD)/bench/slab.csv $(BUILD)/bench $(BUILD)/bench
 
 clean:
 	rm -rf $(BUILD)

@@ -23,6 +23,8 @@ int cli_config_option(const char *cmd, int argc, char **argv, int *i, struct ano
 extern const char cli_config_help[];
 
 int cmd_replay(int argc, char **argv);
+int cmd_dot(int argc, char **argv);
+
 int cmd_help(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_fuzz(int argc, char **argv);

@@ -18,6 +18,7 @@ static const struct command commands[] = {
 	  kernel_compare_cmd },
 	{ "record", "record a command's memory history on the live kernel as a scenario",
 	  cmd_record },
+	{ "dot", "draw the VMA / anon_vma topology at an observe point (Graphviz)", cmd_dot },
 	{ "gen", "print the seeded random scenario for a seed", cmd_gen },
 	{ "fuzz", "replay many generated scenarios with the invariant checker", cmd_fuzz },
 	{ "bench", "slab cost of each rmap design on workloads up to phone scale", cmd_bench },

@@ -46,7 +46,7 @@ static void replay_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: anonrmap replay [--mode MODE] [KERNEL CONFIGURATION] [--check]\n"
-		"                       [--fail-nth N] [--fail-site SITE] FILE\n\n"
+		"                       [--fail-nth N] [--fail-site SITE] [--slabinfo] FILE\n\n"
 		"Run the scenario FILE on the simulator and print its observation\n"
 		"(../shared/scenario-format.md).\n\n"
 		"  --mode MODE         rmap design: %s (default classic)\n"
@@ -57,7 +57,9 @@ static void replay_usage(FILE *f)
 		"                      meets it is named on stderr as FILE:LINE\n"
 		"  --fail-site SITE    count only allocations at SITE (N defaults to 1):\n"
 		"                      %s\n"
-		"                      (docs/failure-injection.md)\n\n"
+		"                      (docs/failure-injection.md)\n"
+		"  --slabinfo          instead of the observations, print the world's slab\n"
+		"                      caches at the end in /proc/slabinfo format (2.1)\n\n"
 		"%s\n"
 		"Exit status: 0 success, 1 invariant violation or simulator failure,\n"
 		"2 usage error or malformed scenario (FILE:LINE: reason on stderr).\n",
@@ -87,6 +89,8 @@ int cmd_replay(int argc, char **argv)
 			return 0;
 		} else if (!strcmp(a, "--check")) {
 			opts.check = true;
+		} else if (!strcmp(a, "--slabinfo")) {
+			opts.slabinfo = true;
 		} else if (!strcmp(a, "--fail-nth")) {
 			char *end;
 

@@ -25,6 +25,14 @@
 
 #include "lib/rbtree.h"
 
+/*
+ * A user may count the nodes a query looks at (for the walk benchmarks) by
+ * defining IT_VISIT() before including this header.
+ */
+#ifndef IT_VISIT
+#define IT_VISIT() do { } while (0)
+#endif
+
 #define INTERVAL_TREE_DEFINE(ITSTRUCT, ITRB, ITTYPE, ITSUBTREE,		\
 			     ITSTART, ITLAST, ITSTATIC, ITPREFIX)		\
 									\
@@ -71,6 +79,7 @@ ITPREFIX ## _subtree_search(ITSTRUCT *node, ITTYPE start, ITTYPE last)	\
 	ITSTRUCT *next;							\
 									\
 	for (;;) {							\
+		IT_VISIT();						\
 		if (node->ITRB.rb_left) {				\
 			next = rb_entry(node->ITRB.rb_left, ITSTRUCT, ITRB); \
 			if (start <= next->ITSUBTREE) {			\
@@ -128,6 +137,7 @@ ITSTATIC ITSTRUCT *ITPREFIX ## _iter_next(ITSTRUCT *node,		\
 			if (!rb)					\
 				return NULL;				\
 			node = rb_entry(rb, ITSTRUCT, ITRB);		\
+			IT_VISIT();					\
 			rb = node->ITRB.rb_right;			\
 		} while (rb == from);					\
 		if (ITSTART(node) > last)				\

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "lib/fault_inject.h"
 
@@ -23,7 +24,9 @@ struct kmem_cache {
 	void (*ctor)(void *obj);	/* run once per object's first allocation */
 	long live, peak, allocs, frees;
 	void *freelist;
-	void *chunks;		/* every object ever made, to release at the end */
+	void *chunks;		/* every chunk of objects ever made, to release at the end */
+	char *fresh;		/* next never-used object of the newest chunk */
+	size_t nr_fresh;	/* how many follow it */
 	/* failslab: NULL, or where this cache's allocations are counted */
 	struct fault_attr *fail;
 	int fail_site;
@@ -36,6 +39,12 @@ void kmem_cache_destroy(struct kmem_cache *c);
 void *kmem_cache_alloc(struct kmem_cache *c);
 void kmem_cache_free(struct kmem_cache *c, void *obj);
 bool kmem_obj_live(const void *obj);
+/*
+ * /proc/slabinfo (version 2.1): the header, and one line per cache as SLUB
+ * prints it, with the kernel's object size. Caches without one are skipped.
+ */
+void slabinfo_header(FILE *out);
+void kmem_cache_slabinfo(const struct kmem_cache *c, FILE *out);
 struct kmem_cache *kmem_obj_cache(const void *obj);
 
 #endif

@@ -57,6 +57,7 @@ struct rmap_counter {
 };
 
 struct check_ctx;
+struct dot_ctx;
 
 struct anon_rmap_ops {
 	const char *name;
@@ -144,6 +145,12 @@ struct anon_rmap_ops {
 	 *    folio_get/folio_put once per-VMA locks are modelled.
 	 * Today migrate.c pins with folio_get() and walks with walk().
 	 */
+
+	/*
+	 * May be NULL. anonrmap dot: draw what @vma's own anon state names
+	 * (classic: its anon_vma) with dot_edge() and the names of mm/dot.h.
+	 */
+	void (*dot_vma)(struct dot_ctx *ctx, const struct vm_area_struct *vma);
 
 	/* Design-specific invariants, after the generic ones. */
 	void (*check)(struct check_ctx *ctx);

@@ -21,6 +21,7 @@ struct mm_struct *mm_alloc(struct world *w)
 	mm->world = w;
 	mm->id = w->nr_mms++;
 	mm->mm_rb = RB_ROOT;
+	INIT_LIST_HEAD(&mm->mm_vmas);
 	mmap_init_lock(mm);
 	spin_lock_init(&mm->page_table_lock, &page_table_lock_key);
 	if (w->rmap->mm_init && w->rmap->mm_init(mm)) {

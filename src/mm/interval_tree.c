@@ -1,6 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 #include "mm/interval_tree.h"
+
+static __thread unsigned long nodes_visited;
+#define IT_VISIT() (nodes_visited++)
 #include "lib/interval_tree_generic.h"
+
+unsigned long anon_vma_interval_tree_visits(void)
+{
+	return nodes_visited;
+}
 
 unsigned long avc_start_pgoff(const struct anon_vma_chain *avc)
 {

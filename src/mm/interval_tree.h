@@ -45,6 +45,9 @@ int anon_vma_interval_tree_check(struct rb_root *root, char *err,
 	for (avc = anon_vma_interval_tree_iter_first(root, start, last);	\
 	     avc; avc = anon_vma_interval_tree_iter_next(avc, start, last))
 
+/* Tree nodes queries of this thread have looked at so far (a cost measure). */
+unsigned long anon_vma_interval_tree_visits(void);
+
 /* Take a VMA's links out of their trees around a change of its range. */
 void anon_vma_interval_tree_pre_update_vma(struct vm_area_struct *vma);
 void anon_vma_interval_tree_post_update_vma(struct vm_area_struct *vma);

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 
 #include "lib/rcu.h"
+#include "mm/dot.h"
 #include "mm/internal.h"
 #include "mm/interval_tree.h"
 #include "mm/lazy_rmap.h"
@@ -649,6 +650,26 @@ static void lazy_folio_put(void *cookie)
 }
 
 
+/*
+ * The VMA's anon_vma_tree_t: a regular anon_vma, the lazy root VMA its
+ * folios name (TREE_VMA, itself while it never forked), or the parent's
+ * anon_vma a fork child points at (PARENT).
+ */
+static void lazy_dot_vma(struct dot_ctx *ctx, const struct vm_area_struct *vma)
+{
+	anon_vma_tree_t tree = vma->rmap_state;
+	struct anon_vma *av = anon_vma_tree_anon_vma(tree);
+	char v[24];
+
+	snprintf(v, sizeof(v), "%s", dot_vma_node(ctx, vma));
+	if (anon_vma_tree_is_vma(tree) && anon_vma_tree_vma(tree))
+		dot_edge(ctx, v, dot_vma_node(ctx, anon_vma_tree_vma(tree)), "TREE_VMA", "bold");
+	else if (anon_vma_tree_is_parent(tree) && av)
+		dot_edge(ctx, v, dot_anon_vma_node(ctx, av), "PARENT", "bold");
+	else if (av)
+		dot_edge(ctx, v, dot_anon_vma_node(ctx, av), "anon_vma", "bold");
+}
+
 const struct anon_rmap_ops lazy_anon_rmap_ops = {
 	.name = "lazy",
 	.prepare = lazy_prepare,
@@ -668,6 +689,7 @@ const struct anon_rmap_ops lazy_anon_rmap_ops = {
 	.folio_set_anon = lazy_folio_set_anon,
 	.folio_move = lazy_folio_move,
 	.walk = lazy_walk,
+	.dot_vma = lazy_dot_vma,
 	.folio_get = lazy_folio_get,
 	.folio_put = lazy_folio_put,
 	.check = lazy_check,

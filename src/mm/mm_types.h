@@ -92,6 +92,7 @@ struct vm_area_struct {
 	/* AVCs, via same_vma: mmap_lock for writing, or for reading plus the anon_vma lock */
 	struct list_head anon_vma_chain;
 	struct rb_node vm_rb;			/* in mm->mm_rb, keyed by vm_start; mmap_lock */
+	struct list_head vm_list;		/* in mm->mm_vmas, the same order; mmap_lock */
 	bool vm_removed;			/* out of its mm, awaiting free; mmap_lock */
 };
 
@@ -204,6 +205,12 @@ struct mm_struct {
 	unsigned int id;		/* creation order */
 	char name[64];
 	struct rb_root mm_rb;		/* VMAs by address; mmap_lock */
+	/*
+	 * The same VMAs in the same order, so that stepping to the next VMA
+	 * (fork, exit, munmap, merges) costs a pointer, as the maple tree's
+	 * iterator does in the kernel, and not a climb of the rb tree.
+	 */
+	struct list_head mm_vmas;
 	unsigned long map_count;	/* mmap_lock */
 	struct pt_table *pgd;		/* tables: page_table_lock to change */
 	struct rw_semaphore mmap_lock;

@@ -199,17 +199,27 @@ void free_pgtables(struct mm_struct *mm)
 	mm->pgd = NULL;
 }
 
+/*
+ * Only the entries of @t that overlap [start, end) are looked at, and an
+ * empty table not at all: a fork of a VMA of a few pages touches a few
+ * entries per level instead of 512, which is most of what fork costs.
+ */
 static void walk_level(struct mm_struct *mm, struct pt_table *t, int level,
 		       unsigned long base, unsigned long start, unsigned long end,
 		       pte_visit_fn fn, void *arg)
 {
-	unsigned long span = 1UL << (PAGE_SHIFT + 9 * (PT_LEVELS - 1 - level));
+	unsigned int shift = PAGE_SHIFT + 9 * (PT_LEVELS - 1 - level);
+	unsigned long span = 1UL << shift;
+	unsigned long first = start > base ? (start - base) >> shift : 0;
+	unsigned long last = (end - 1 - base) >> shift;
 
-	for (int i = 0; i < PT_ENTRIES; i++) {
-		unsigned long lo = base + i * span, hi = lo + span;
+	if (!t->used)
+		return;
+	if (last > PT_ENTRIES - 1)
+		last = PT_ENTRIES - 1;
+	for (unsigned long i = first; i <= last; i++) {
+		unsigned long lo = base + i * span;
 
-		if (hi <= start || lo >= end)
-			continue;
 		if (level == PT_LEVELS - 1) {
 			if (pte_present(t->pte[i]))
 				fn(mm, lo, &t->pte[i], arg);
@@ -227,6 +237,6 @@ static void walk_level(struct mm_struct *mm, struct pt_table *t, int level,
 void walk_present_ptes(struct mm_struct *mm, unsigned long start, unsigned long end,
 		       pte_visit_fn fn, void *arg)
 {
-	if (mm->pgd)
+	if (mm->pgd && start < end)
 		walk_level(mm, mm->pgd, 0, 0, start, end, fn, arg);
 }

@@ -13,6 +13,7 @@
 
 #include "lib/compiler.h"
 #include "lib/rcu.h"
+#include "mm/dot.h"
 #include "mm/internal.h"
 #include "mm/interval_tree.h"
 #include "mm/rmap.h"
@@ -368,6 +369,17 @@ static void classic_folio_put(void *cookie)
 }
 
 
+/* The anon_vma new folios of @vma go into. */
+static void classic_dot_vma(struct dot_ctx *ctx, const struct vm_area_struct *vma)
+{
+	char v[24];
+
+	if (!vma->anon_vma)
+		return;
+	snprintf(v, sizeof(v), "%s", dot_vma_node(ctx, vma));
+	dot_edge(ctx, v, dot_anon_vma_node(ctx, vma->anon_vma), "anon_vma", "bold");
+}
+
 void classic_check(struct check_ctx *ctx);
 
 const struct anon_rmap_ops classic_anon_rmap_ops = {
@@ -386,6 +398,7 @@ const struct anon_rmap_ops classic_anon_rmap_ops = {
 	.folio_set_anon = classic_folio_set_anon,
 	.folio_move = classic_folio_move,
 	.walk = classic_walk,
+	.dot_vma = classic_dot_vma,
 	.folio_get = classic_folio_get,
 	.folio_put = classic_folio_put,
 	.check = classic_check,

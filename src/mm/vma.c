@@ -21,6 +21,7 @@ struct vm_area_struct *vm_area_alloc(struct mm_struct *mm)
 	refcount_set(&vma->vm_lazy_refs, 1);
 	INIT_LIST_HEAD(&vma->anon_vma_chain);
 	RB_CLEAR_NODE(&vma->vm_rb);
+	INIT_LIST_HEAD(&vma->vm_list);
 	return vma;
 }
 
@@ -96,29 +97,43 @@ struct vm_area_struct *find_vma_intersection(struct mm_struct *mm,
 	return vma && vma->vm_start < end ? vma : NULL;
 }
 
+/* Like rb_prev() and rb_next(), NULL for a VMA no longer in its mm. */
 struct vm_area_struct *vma_prev(struct vm_area_struct *vma)
 {
-	return rb_vma(rb_prev(&vma->vm_rb));
+	struct list_head *p = vma->vm_list.prev;
+
+	if (RB_EMPTY_NODE(&vma->vm_rb) || p == &vma->vm_mm->mm_vmas)
+		return NULL;
+	return list_entry(p, struct vm_area_struct, vm_list);
 }
 
 struct vm_area_struct *vma_next(struct vm_area_struct *vma)
 {
-	return rb_vma(rb_next(&vma->vm_rb));
+	struct list_head *n = vma->vm_list.next;
+
+	if (RB_EMPTY_NODE(&vma->vm_rb) || n == &vma->vm_mm->mm_vmas)
+		return NULL;
+	return list_entry(n, struct vm_area_struct, vm_list);
 }
 
 struct vm_area_struct *vma_first(struct mm_struct *mm)
 {
-	return rb_vma(rb_first(&mm->mm_rb));
+	if (list_empty(&mm->mm_vmas))
+		return NULL;
+	return list_first_entry(&mm->mm_vmas, struct vm_area_struct, vm_list);
 }
 
 struct vm_area_struct *vma_last(struct mm_struct *mm)
 {
-	return rb_vma(rb_last(&mm->mm_rb));
+	if (list_empty(&mm->mm_vmas))
+		return NULL;
+	return list_last_entry(&mm->mm_vmas, struct vm_area_struct, vm_list);
 }
 
 void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
 {
 	struct rb_node **link = &mm->mm_rb.rb_node, *parent = NULL;
+	struct vm_area_struct *prev;
 
 	mmap_assert_write_locked(mm);
 	while (*link) {
@@ -130,6 +145,8 @@ void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
 	}
 	rb_link_node(&vma->vm_rb, parent, link);
 	rb_insert_color(&vma->vm_rb, &mm->mm_rb);
+	prev = rb_vma(rb_prev(&vma->vm_rb));
+	list_add(&vma->vm_list, prev ? &prev->vm_list : &mm->mm_vmas);
 	mm->map_count++;
 	vma->vm_removed = false;
 }
@@ -138,6 +155,8 @@ void vma_unlink_tree(struct vm_area_struct *vma)
 {
 	mmap_assert_write_locked(vma->vm_mm);	rb_erase(&vma->vm_rb, &vma->vm_mm->mm_rb);
 	RB_CLEAR_NODE(&vma->vm_rb);
+	list_del(&vma->vm_list);
+	INIT_LIST_HEAD(&vma->vm_list);
 	vma->vm_mm->map_count--;
 	vma->vm_removed = true;
 }

@@ -79,3 +79,15 @@ void world_destroy(struct world *w)
 	kmem_cache_destroy(&w->large_cache);
 	free(w);
 }
+
+/* In name order, so that slabinfo of two runs lines up line by line. */
+void world_slabinfo(const struct world *w, FILE *out)
+{
+	static const enum world_cache order[] = {
+		CACHE_ANON_VMA, CACHE_AVC, CACHE_FOLIO, CACHE_VMA,
+	};
+
+	slabinfo_header(out);
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		kmem_cache_slabinfo(&w->caches[order[i]], out);
+}

@@ -8,6 +8,7 @@
 #define ANONRMAP_WORLD_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "lib/fault_inject.h"
 #include "lib/list.h"
@@ -89,5 +90,7 @@ static inline struct fault_attr *world_fail(struct world *w)
 struct world *world_create(const struct anon_rmap_ops *rmap, bool zero_page,
 			   const size_t kernel_sizes[NR_WORLD_CACHES]);
 void world_destroy(struct world *w);
+/* The world's caches as /proc/slabinfo shows a kernel's. */
+void world_slabinfo(const struct world *w, FILE *out);
 
 #endif

@@ -22,6 +22,7 @@ struct replay {
 	struct obs_fail *fails;
 	size_t nr_fails, cap_fails;
 	FILE *diag;
+	bool quiet;			/* observations are not printed (--slabinfo) */
 	unsigned int line;		/* of the operation just run, for reports */
 	int violations;
 	struct tasks tasks;		/* version 2: tasks sharing mms */
@@ -38,6 +39,11 @@ static const char *proc_name(unsigned int id, void *arg)
 		return tasks_mm_name(&r->tasks, id);
 	/* worlds number address spaces in creation order, as the parser does */
 	return id < (unsigned int)r->scn->nr_procs ? r->scn->procs[id] : "?";
+}
+
+const char *replay_mm_name(struct replay *r, unsigned int id)
+{
+	return proc_name(id, r);
 }
 
 static int note_fail(struct replay *r, unsigned int line, int err)
@@ -65,7 +71,8 @@ static int observe(struct replay *r, const char *label, FILE *out)
 		return -ENOMEM;
 	b.fails = r->fails;
 	b.nr_fails = r->nr_fails;
-	obs_print(out, &b);
+	if (!r->quiet)
+		obs_print(out, &b);
 	b.fails = NULL;
 	b.nr_fails = 0;
 	obs_block_release(&b);
@@ -183,6 +190,7 @@ int replay_start(const struct scenario *scn, const struct replay_opts *opts, str
 	r->diag = opts->diag ? opts->diag : stderr;
 	r->violation = opts->violation;
 	r->violation_arg = opts->violation_arg;
+	r->quiet = opts->slabinfo || opts->at_stop;
 	if (opts->config)
 		cfg = *opts->config;
 	else
@@ -252,6 +260,9 @@ int scenario_replay(const struct scenario *scn, const struct replay_opts *opts, 
 	for (size_t i = 0; i < scn->nr_ops && !fatal; i++) {
 		const struct scn_op *op = &scn->ops[i];
 
+		if (opts->at_stop && opts->stop_at && op->op == SCN_OBSERVE &&
+		    !strcmp(op->label, opts->stop_at))
+			break;
 		if (opts->progress && i && !(i % 100000))
 			fprintf(stderr, "anonrmap: replay %s (%s): %zu of %zu operations\n",
 				scn->path, opts->mode ? opts->mode : "classic", i, scn->nr_ops);
@@ -283,6 +294,10 @@ int scenario_replay(const struct scenario *scn, const struct replay_opts *opts, 
 	}
 	if (!fatal && !scn->has_observe)
 		fatal = observe(r, "end", out);
+	if (!fatal && opts->slabinfo)
+		world_slabinfo((struct world *)r->world, out);
+	if (!fatal && opts->at_stop)
+		fatal = opts->at_stop(r, opts->stop_arg);
 	if (fail_nth && !injected)
 		fprintf(r->diag, "%s: no allocation failed: the scenario makes fewer than %lu%s%s\n",
 			scn->path, fail_nth, fail_site ? " at " : "", fail_site ? fail_site : "");

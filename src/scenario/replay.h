@@ -13,6 +13,8 @@
 #include "scenario/scenario.h"
 
 struct anonrmap_config;
+struct anonrmap_world;
+struct replay;
 
 struct replay_opts {
 	const char *mode;	/* "classic" (default when NULL) or another rmap design */
@@ -30,7 +32,23 @@ struct replay_opts {
 	/* if set, checker violations come here instead of @diag (line: where the check ran) */
 	void (*violation)(unsigned int line, const char *msg, void *arg);
 	void *violation_arg;
+	/*
+	 * Instead of the observations, print the world's caches at the end in
+	 * /proc/slabinfo format, for tools that read slabinfo.
+	 */
+	bool slabinfo;
+	/*
+	 * With @at_stop, nothing is printed: the run stops at the observe line
+	 * labelled @stop_at (after the last line when NULL) and hands the replay
+	 * (replay_world(), replay_mm_name()) to @at_stop, whose return value
+	 * scenario_replay() then returns.
+	 */
+	const char *stop_at;
+	int (*at_stop)(struct replay *r, void *arg);
+	void *stop_arg;
 };
+
+
 
 /*
  * Run @scn and print its observation blocks to @out. Returns the number of
@@ -46,10 +64,11 @@ int scenario_replay(const struct scenario *scn, const struct replay_opts *opts, 
  * those of @scn (its process and file indexes are @scn's), and returns what
  * the API returned, setting *@fatal if the simulator itself failed.
  */
-struct replay;
 int replay_start(const struct scenario *scn, const struct replay_opts *opts, struct replay **rp);
 int replay_op(struct replay *r, const struct scn_op *op, FILE *out, int *fatal);
 struct anonrmap_world *replay_world(struct replay *r);
+/* The scenario's name for the world's address space @id (creation order). */
+const char *replay_mm_name(struct replay *r, unsigned int id);
 /* The address space of scenario process @proc, NULL before it exists. */
 struct anonrmap_mm *replay_proc(struct replay *r, int proc);
 void replay_end(struct replay *r);
