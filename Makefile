@@ -35,7 +35,7 @@ test: build
 # keeps the whole target under two minutes on a fresh clone; `make plots`
 # draws them at full size.
 bench: build
-	$(BUILD)/bin/anonrmap bench; [ $$? -le 1 ]
+	$(BUILD)/bin/anonrmap bench --workload all,recorded; [ $$? -le 1 ]
 	$(MAKE) --no-print-directory plots SPEED_ARGS="--max-vmas 30000 --reps 5"
 
 # The speed goals of issue 11, measured beside the live kernel (it takes

@@ -50,6 +50,9 @@ struct bench_reference {
 };
 
 struct bench_ctx;
+struct bench_opts;
+struct bench_report;
+struct bench_result;
 
 struct bench_workload {
 	const char *name;
@@ -61,6 +64,17 @@ struct bench_workload {
 	unsigned int nr_phases;
 	const struct bench_reference *reference;	/* may be NULL */
 	int (*run)(struct bench_ctx *c);
+	/*
+	 * A recorded workload (wl_recorded.c) is a scenario file, not a program
+	 * against a bench_target: its exec, brk, threads and shared mappings
+	 * are version-2 operations the target cannot express, and the replay
+	 * that runs them already exists. So it sets @measure instead of @run,
+	 * and fills one design's result of @rep itself. @recording is its
+	 * file name in the source tree's workloads/.
+	 */
+	const char *recording;
+	int (*measure)(const struct bench_opts *o, const struct bench_report *rep,
+		       struct bench_result *res);
 };
 
 struct bench_ctx {
@@ -77,6 +91,10 @@ struct bench_ctx {
 /* The workloads, in the order --help and the reports list them. */
 extern const struct bench_workload *const bench_workloads[];
 extern const unsigned int bench_nr_workloads;
+/* The recorded workloads, all of which `--workload recorded` selects. */
+extern const struct bench_workload *const bench_recorded[];
+extern const unsigned int bench_nr_recorded;
+extern const struct bench_workload bench_recording_template;	/* for --recording FILE */
 const struct bench_workload *bench_workload_find(const char *name);
 /* Index of parameter @name in @w, or -1. */
 int bench_param_index(const struct bench_workload *w, const char *name);

@@ -28,7 +28,9 @@ struct setting {
 struct args {
 	struct bench_opts o;
 	const struct bench_workload *w[16];
-	unsigned int nr_w;
+	const char *recording[16];	/* of each recorded workload in w */
+	struct bench_workload given[16];	/* one per --recording FILE */
+	unsigned int nr_w, nr_given;
 	enum format format;
 	const char *emit;
 	bool reps_given, check_given;
@@ -46,7 +48,10 @@ static void usage(FILE *f)
 		"vm_area_struct, anon_vma_chain, anon_vma and folio, in the shape of the\n"
 		"ANON_VMA_LAZY cover letter's table (Object | KB per design | Change), with\n"
 		"object counts and wall time. docs/bench.md explains the output.\n\n"
-		"  --workload W[,W...]  workloads to run (default: all), see below\n"
+		"  --workload W[,W...]  workloads to run (default: all, the synthetic ones),\n"
+		"                       see below; `recorded` is the five recordings\n"
+		"  --recording FILE     also run the recording FILE (.scn or .scn.gz, as\n"
+		"                       written by `anonrmap record`); may be repeated\n"
 		"  --mode M[,M...]      rmap designs (default: every registered one: %s);\n"
 		"                       Change is relative to %s\n"
 		"  --scale S            small (what the live-kernel runner handles), default,\n"
@@ -78,6 +83,12 @@ static void usage(FILE *f)
 				p->preset[BENCH_PHONE]);
 		}
 	}
+	fprintf(f,
+		"\nRecorded workloads (anonrmap record, docs/record.md), replayed from\n"
+		"%s/; phases peak and end; checker findings by class:\n",
+		ANONRMAP_WORKLOADS_DIR);
+	for (unsigned int i = 0; i < bench_nr_recorded; i++)
+		fprintf(f, "  %-9s %s\n", bench_recorded[i]->name, bench_recorded[i]->summary);
 	fprintf(f,
 		"\nExit status: 0 success; 1 a workload failed, repetitions disagreed, or\n"
 		"the reference design broke an invariant (other designs' violations are\n"
@@ -118,14 +129,51 @@ static int parse_list(char *list, const char *what, int (*add)(struct args *, co
 
 static int add_workload(struct args *a, const char *name)
 {
+	const struct bench_workload *w = bench_workload_find(name);
+
 	if (!strcmp(name, "all")) {
 		for (unsigned int i = 0; i < bench_nr_workloads && a->nr_w < 16; i++)
 			a->w[a->nr_w++] = bench_workloads[i];
 		return 0;
 	}
-	if (!bench_workload_find(name) || a->nr_w >= 16)
+	if (!strcmp(name, "recorded")) {
+		for (unsigned int i = 0; i < bench_nr_recorded && a->nr_w < 16; i++)
+			a->w[a->nr_w++] = bench_recorded[i];
+		return 0;
+	}
+	for (unsigned int i = 0; !w && i < bench_nr_recorded; i++)
+		if (!strcmp(bench_recorded[i]->name, name))
+			w = bench_recorded[i];
+	if (!w || a->nr_w >= 16)
 		return -1;
-	a->w[a->nr_w++] = bench_workload_find(name);
+	a->w[a->nr_w++] = w;
+	return 0;
+}
+
+/* --recording FILE: a workload named after the file, without .scn[.gz]. */
+static int add_recording(struct args *a, const char *path)
+{
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	struct bench_workload *w;
+	size_t len = strlen(base);
+	char *name;
+
+	if (a->nr_w >= 16)
+		return bad("too many workloads");
+	if (access(path, R_OK))
+		return bad("--recording %s: %s", path, strerror(errno));
+	if (len > 3 && !strcmp(base + len - 3, ".gz"))
+		len -= 3;
+	if (len > 4 && !strncmp(base + len - 4, ".scn", 4))
+		len -= 4;
+	name = strndup(base, len);
+	if (!name)
+		return bad("out of memory");
+	w = &a->given[a->nr_given++];
+	*w = bench_recording_template;
+	w->name = name;
+	a->recording[a->nr_w] = path;
+	a->w[a->nr_w++] = w;
 	return 0;
 }
 
@@ -178,6 +226,8 @@ static int parse_option(struct args *a, int argc, char **argv, int *i)
 	(*i)++;
 	if (!strcmp(opt, "--workload"))
 		return parse_list(argv[*i], "workload", add_workload, a);
+	if (!strcmp(opt, "--recording"))
+		return add_recording(a, val);
 	if (!strcmp(opt, "--mode"))
 		return parse_list(argv[*i], "rmap design", add_design, a);
 	if (!strcmp(opt, "--scale"))
@@ -244,6 +294,31 @@ static int resolve(struct args *a, const struct bench_workload *w, unsigned int 
 	return 0;
 }
 
+/*
+ * The files of the named recorded workloads, looked for in the source tree
+ * this binary was built from; a copy elsewhere is given with --recording.
+ */
+static int find_recordings(struct args *a)
+{
+	for (unsigned int i = 0; i < a->nr_w; i++) {
+		size_t len;
+		char *path;
+
+		if (!a->w[i]->recording || a->recording[i])
+			continue;
+		len = strlen(ANONRMAP_WORKLOADS_DIR) + strlen(a->w[i]->recording) + 2;
+		path = malloc(len);
+		if (!path)
+			return bad("out of memory");
+		snprintf(path, len, "%s/%s", ANONRMAP_WORKLOADS_DIR, a->w[i]->recording);
+		a->recording[i] = path;
+		if (access(path, R_OK))
+			return bad("%s: %s: %s (give a copy with --recording FILE)", a->w[i]->name,
+				   path, strerror(errno));
+	}
+	return 0;
+}
+
 static int parse_args(struct args *a, int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {
@@ -267,7 +342,10 @@ static int parse_args(struct args *a, int argc, char **argv)
 		a->o.check = a->preset != BENCH_PHONE;
 	if (a->emit && a->nr_w != 1)
 		return bad("--emit-scenario writes one workload: choose it with --workload");
-	return 0;
+	if (a->emit && a->w[0]->measure)
+		return bad("--emit-scenario: %s is a recording already; replay it with "
+			   "`anonrmap replay`", a->w[0]->name);
+	return find_recordings(a);
 }
 
 static char *join_args(int argc, char **argv)
@@ -313,6 +391,15 @@ static int emit(struct args *a, struct bench_report *rep, int argc, char **argv)
 	return rc ? 1 : 0;
 }
 
+static void release_args(struct args *a)
+{
+	for (unsigned int i = 0; i < a->nr_w; i++)
+		if (a->w[i]->recording)
+			free((char *)a->recording[i]);
+	for (unsigned int i = 0; i < a->nr_given; i++)
+		free((char *)a->given[i].name);
+}
+
 int cmd_bench(int argc, char **argv)
 {
 	struct args a = { .o = { .seed = 1, .check = true, .scale = "default" },
@@ -321,15 +408,21 @@ int cmd_bench(int argc, char **argv)
 	int status = 0;
 
 	anonrmap_config_init(&a.o.cfg);
-	if (parse_args(&a, argc, argv))
+	if (parse_args(&a, argc, argv)) {
+		release_args(&a);
 		return 2;
+	}
 	reps = calloc(a.nr_w, sizeof(*reps));
-	if (!reps)
+	if (!reps) {
+		release_args(&a);
 		return 1;
+	}
 	for (unsigned int i = 0; i < a.nr_w; i++) {
 		reps[i].w = a.w[i];
+		reps[i].recording = a.recording[i];
 		if (resolve(&a, a.w[i], reps[i].val)) {
 			free(reps);
+			release_args(&a);
 			return 2;
 		}
 	}
@@ -338,11 +431,13 @@ int cmd_bench(int argc, char **argv)
 			bad("unknown option --%s (no selected workload has that parameter)",
 			    a.set[s].name);
 			free(reps);
+			release_args(&a);
 			return 2;
 		}
 	if (a.emit) {
 		status = emit(&a, &reps[0], argc, argv);
 		free(reps);
+		release_args(&a);
 		return status;
 	}
 	for (unsigned int i = 0; i < a.nr_w; i++)
@@ -356,5 +451,6 @@ int cmd_bench(int argc, char **argv)
 	for (unsigned int i = 0; i < a.nr_w; i++)
 		bench_report_release(&reps[i]);
 	free(reps);
+	release_args(&a);
 	return status;
 }

@@ -3,6 +3,7 @@
 #include <anonrmap/config.h>
 
 #include "bench/report.h"
+#include "record/report.h"
 
 static void jstr(FILE *out, const char *s)
 {
@@ -83,6 +84,24 @@ static void json_phase(FILE *out, const struct bench_result *r, const struct ben
 	fprintf(out, "}}");
 }
 
+/* A recorded workload's checker findings, by the classes of record/report.h. */
+static void json_findings(FILE *out, const struct design_run *run)
+{
+	fprintf(out, ",\n          \"findings\": {\"checks\": %lu, \"address_spaces\": %lu, "
+		"\"classes\": {", run->checks, run->mms);
+	for (int c = 0; c < NR_FINDING_CLASSES; c++) {
+		fprintf(out, "%s\n            \"%s\": {\"lines\": %lu, \"checks\": %lu, "
+			"\"address_spaces\": %lu, \"first\": ", c ? "," : "", finding_class_key(c),
+			run->violations[c], run->checks_with[c], run->mms_with[c]);
+		if (run->first[c][0])
+			jstr(out, run->first[c]);
+		else
+			fprintf(out, "null");
+		fputc('}', out);
+	}
+	fprintf(out, "}}");
+}
+
 static void json_result(FILE *out, const struct bench_report *rep, const struct bench_result *r)
 {
 	const struct bench_result *base = report_baseline(rep);
@@ -105,7 +124,10 @@ static void json_result(FILE *out, const struct bench_report *rep, const struct 
 		fprintf(out, "%s\n          \"%s\": ", ph ? "," : "", rep->w->phases[ph].label);
 		json_phase(out, r, base, ph);
 	}
-	fprintf(out, "}}");
+	fprintf(out, "}");
+	if (r->recorded && r->recorded->checks)
+		json_findings(out, r->recorded);
+	fprintf(out, "}");
 }
 
 static void json_workload(FILE *out, const struct bench_report *rep)
@@ -118,7 +140,12 @@ static void json_workload(FILE *out, const struct bench_report *rep)
 	fprintf(out, "},\n      \"phases\": [");
 	for (unsigned int ph = 0; ph < w->nr_phases; ph++)
 		fprintf(out, "%s\"%s\"", ph ? ", " : "", w->phases[ph].label);
-	fprintf(out, "],\n      \"reference\": ");
+	fprintf(out, "],\n      \"recording\": ");
+	if (rep->recording)
+		jstr(out, rep->recording);
+	else
+		fprintf(out, "null");
+	fprintf(out, ",\n      \"reference\": ");
 	json_reference(out, w);
 	fprintf(out, ",\n      \"results\": [");
 	for (unsigned int d = 0; d < rep->nr_designs; d++) {

@@ -5,6 +5,7 @@
 #include <anonrmap/config.h>
 
 #include "bench/report.h"
+#include "record/report.h"
 
 static void change_cell(char *buf, size_t len, double before, double after)
 {
@@ -66,7 +67,8 @@ static void print_kb_table(FILE *out, const struct bench_report *rep, unsigned i
 	}
 }
 
-static void print_counts(FILE *out, const struct bench_report *rep, unsigned int ph)
+static void print_counts(FILE *out, const struct bench_opts *o, const struct bench_report *rep,
+			 unsigned int ph)
 {
 	fprintf(out, "\n%-11s | %-14s | %9s | %9s | %9s\n", "Design", "Object", "live", "peak",
 		"allocs");
@@ -87,10 +89,15 @@ static void print_counts(FILE *out, const struct bench_report *rep, unsigned int
 
 		if (!rep->res[d].ran)
 			continue;
-		fprintf(out, "%s: %u address spaces, the largest with %lu VMAs; invariant "
-			"violations: ", rep->res[d].design, s->mms, s->max_mm_vmas);
+		if (rep->recording && !strcmp(rep->w->phases[ph].label, "peak"))
+			fprintf(out, "%s: the recording creates %u address spaces; invariant "
+				"violations: ", rep->res[d].design, s->mms);
+		else
+			fprintf(out, "%s: %u address spaces, the largest with %lu VMAs; invariant "
+				"violations: ", rep->res[d].design, s->mms, s->max_mm_vmas);
 		if (s->violations < 0)
-			fprintf(out, "not checked\n");
+			fprintf(out, "%s\n", rep->recording && o->check ? "counted at the end" :
+				"not checked");
 		else
 			fprintf(out, "%d\n", s->violations);
 	}
@@ -101,19 +108,31 @@ static void print_workload(FILE *out, const struct bench_opts *o, const struct b
 	const struct bench_workload *w = rep->w;
 
 	fprintf(out, "== %s: %s\n", w->name, w->summary);
-	fprintf(out, "parameters (--scale %s):", o->scale);
-	for (unsigned int i = 0; i < w->nr_params; i++)
-		fprintf(out, "%s --%s %u", i ? "," : "", w->params[i].name, rep->val[i]);
-	fprintf(out, "\n");
+	if (rep->recording) {
+		fprintf(out, "recording: %s\n", rep->recording);
+	} else {
+		fprintf(out, "parameters (--scale %s):", o->scale);
+		for (unsigned int i = 0; i < w->nr_params; i++)
+			fprintf(out, "%s --%s %u", i ? "," : "", w->params[i].name, rep->val[i]);
+		fprintf(out, "\n");
+	}
 	for (unsigned int ph = 0; ph < w->nr_phases; ph++) {
 		fprintf(out, "\n%s (KB = live objects x object size / 1024):\n", w->phases[ph].title);
 		print_kb_table(out, rep, ph);
-		print_counts(out, rep, ph);
+		print_counts(out, o, rep, ph);
 	}
 	if (w->reference)
 		fprintf(out, "\nletter: %s, active KB; before = classic, after = ANON_VMA_LAZY\n",
 			w->reference->source);
-	fprintf(out, "\nWall time, workload + teardown, median of %u (min, max):\n", o->reps);
+	if (rep->recording && o->check) {
+		fprintf(out, "\nChecker findings over the replay (at every exec and exit, and the "
+			"end), by class:\n");
+		for (unsigned int d = 0; d < rep->nr_designs; d++)
+			if (rep->res[d].ran && rep->res[d].recorded)
+				record_print_findings(out, rep->res[d].recorded);
+	}
+	fprintf(out, "\nWall time, %s, median of %u (min, max):\n",
+		rep->recording ? "loading and replaying the file" : "workload + teardown", o->reps);
 	for (unsigned int d = 0; d < rep->nr_designs; d++) {
 		const struct bench_result *r = &rep->res[d];
 

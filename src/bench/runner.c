@@ -35,7 +35,7 @@ static void progress(struct bench_ctx *c, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-static bool same_counts(const struct bench_snapshot *a, const struct bench_snapshot *b)
+bool bench_same_counts(const struct bench_snapshot *a, const struct bench_snapshot *b)
 {
 	for (int c = 0; c < NR_BENCH_CACHES; c++)
 		if (a->st[c].live != b->st[c].live || a->st[c].peak != b->st[c].peak ||
@@ -96,7 +96,7 @@ static int run_design(const struct bench_opts *o, struct bench_report *rep,
 		if (run_once(o, rep, res, r, r ? snap : res->snap))
 			return 1;
 		for (unsigned int ph = 0; r && ph < w->nr_phases; ph++)
-			if (!same_counts(&snap[ph], &res->snap[ph])) {
+			if (!bench_same_counts(&snap[ph], &res->snap[ph])) {
 				/* every input is seeded, so this is a library bug */
 				snprintf(res->err, sizeof(res->err),
 					 "repetition %u counted different objects than repetition 1",
@@ -104,13 +104,18 @@ static int run_design(const struct bench_opts *o, struct bench_report *rep,
 				status = 1;
 			}
 	}
+	bench_result_summarise(o, res);
+	return status;
+}
+
+void bench_result_summarise(const struct bench_opts *o, struct bench_result *res)
+{
 	qsort(res->secs, o->reps, sizeof(double), cmp_double);
 	res->min = res->secs[0];
 	res->max = res->secs[o->reps - 1];
 	res->median = o->reps % 2 ? res->secs[o->reps / 2] :
 		      (res->secs[o->reps / 2 - 1] + res->secs[o->reps / 2]) / 2;
 	res->ran = true;
-	return status;
 }
 
 int bench_run(const struct bench_opts *o, struct bench_report *rep)
@@ -122,7 +127,7 @@ int bench_run(const struct bench_opts *o, struct bench_report *rep)
 		struct bench_result *res = &rep->res[d];
 
 		res->design = o->designs[d];
-		if (run_design(o, rep, res)) {
+		if (rep->w->measure ? rep->w->measure(o, rep, res) : run_design(o, rep, res)) {
 			fprintf(stderr, "anonrmap bench: %s, %s: %s\n", rep->w->name, res->design,
 				res->err);
 			status = 1;
@@ -145,7 +150,9 @@ void bench_report_release(struct bench_report *rep)
 {
 	for (unsigned int d = 0; d < rep->nr_designs; d++) {
 		free(rep->res[d].secs);
+		free(rep->res[d].recorded);
 		rep->res[d].secs = NULL;
+		rep->res[d].recorded = NULL;
 	}
 }
 

@@ -20,6 +20,8 @@ struct bench_opts {
 	bool quiet;			/* no progress on stderr */
 };
 
+struct design_run;
+
 /* One workload in one design. */
 struct bench_result {
 	const char *design;
@@ -28,11 +30,13 @@ struct bench_result {
 	double *secs;			/* per repetition: workload + teardown */
 	double median, min, max;
 	char err[256];			/* why it did not run, or "" */
+	struct design_run *recorded;	/* a recorded workload's replay, findings included */
 };
 
 /* One workload in every design. */
 struct bench_report {
 	const struct bench_workload *w;
+	const char *recording;		/* the file a recorded workload replays */
 	unsigned int val[BENCH_MAX_PARAMS];
 	struct bench_result res[BENCH_MAX_DESIGNS];
 	unsigned int nr_designs;
@@ -46,6 +50,10 @@ struct bench_report {
  */
 int bench_run(const struct bench_opts *o, struct bench_report *rep);
 void bench_report_release(struct bench_report *rep);
+/* Did two repetitions count the same objects? */
+bool bench_same_counts(const struct bench_snapshot *a, const struct bench_snapshot *b);
+/* Sort @res->secs (@o->reps of them) into median, min and max; mark it run. */
+void bench_result_summarise(const struct bench_opts *o, struct bench_result *res);
 
 /* Write @rep->w with @rep->val as a scenario to @out; 0 or a negative errno. */
 int bench_emit(const struct bench_opts *o, const struct bench_report *rep, const char *cmdline,

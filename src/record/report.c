@@ -17,9 +17,23 @@ static const char *const class_names[] = {
 	[FIND_OTHER] = "other invariant violations",
 };
 
+/* JSON keys of the classes (`anonrmap bench --format json`, docs/bench.md). */
+static const char *const class_keys[] = {
+	[FIND_LOST_MAPPING] = "lost_mapping",
+	[FIND_UNLINKED_ROOT] = "unlinked_root",
+	[FIND_MERGE_REMOVED] = "merge_removed",
+	[FIND_LEAK] = "leak",
+	[FIND_OTHER] = "other",
+};
+
 const char *finding_class_name(enum finding_class c)
 {
 	return class_names[c];
+}
+
+const char *finding_class_key(enum finding_class c)
+{
+	return class_keys[c];
 }
 
 static enum finding_class classify(const char *msg)
@@ -62,12 +76,28 @@ static void tally(unsigned int line, const char *msg, void *arg)
 		snprintf(run->first[c], sizeof(run->first[c]), "%s:%u: %s", run->path, line, msg);
 }
 
+static int count_vma(const struct anonrmap_vma_info *vma, void *arg)
+{
+	(void)vma;
+	(*(unsigned long *)arg)++;
+	return 0;
+}
+
 static void at_end(struct anonrmap_world *w, void *arg)
 {
 	struct design_run *run = arg;
 
 	for (int c = 0; c < 4; c++)
 		anonrmap_slab_stats(w, (enum anonrmap_cache)c, &run->slab[c]);
+	/* a recording whose processes all exited leaves none: more is worth seeing */
+	for (struct anonrmap_mm *mm = anonrmap_mm_first(w); mm; mm = anonrmap_mm_next(mm)) {
+		unsigned long n = 0;
+
+		anonrmap_vma_foreach(mm, count_vma, &n);
+		run->end_mms++;
+		if (n > run->end_max_mm_vmas)
+			run->end_max_mm_vmas = n;
+	}
 }
 
 int record_replay(const char *path, const char *mode, bool checker, bool progress,
@@ -141,6 +171,21 @@ static double change(double a, double b)
 	return a ? 100.0 * (b - a) / a : 0.0;
 }
 
+void record_print_findings(FILE *out, const struct design_run *run)
+{
+	fprintf(out, "%s: %lu checker runs; VMAs %.2f%%, pages %.2f%%, events %.2f%% reproduced\n",
+		run->mode, run->checks,
+		run->st.vmas ? 100.0 * (double)run->st.vmas_matched / (double)run->st.vmas : 100.0,
+		run->st.pages ? 100.0 * (double)run->st.pages_matched / (double)run->st.pages : 100.0,
+		run->st.events ? 100.0 * (double)run->st.events_matched / (double)run->st.events : 100.0);
+	for (int c = 0; c < NR_FINDING_CLASSES; c++)
+		if (run->violations[c])
+			fprintf(out, "  %s: in %lu of %lu address spaces, at %lu of %lu checks "
+				"(%lu lines); first: %s\n", class_names[c], run->mms_with[c],
+				run->mms, run->checks_with[c], run->checks, run->violations[c],
+				run->first[c]);
+}
+
 static void print_design_table(FILE *out, const char *path, struct design_run *runs, int n)
 {
 	fprintf(out, "\n%s\n\n| object | ", path);
@@ -168,19 +213,8 @@ static void print_design_table(FILE *out, const char *path, struct design_run *r
 			change((double)(runs[0].slab[1].allocs + runs[0].slab[2].allocs),
 			       (double)(runs[d].slab[1].allocs + runs[d].slab[2].allocs)));
 	fprintf(out, "\n\n");
-	for (int d = 0; d < n; d++) {
-		fprintf(out, "%s: %lu checker runs; VMAs %.2f%%, pages %.2f%%, events %.2f%% reproduced\n",
-			runs[d].mode, runs[d].checks,
-			runs[d].st.vmas ? 100.0 * (double)runs[d].st.vmas_matched / (double)runs[d].st.vmas : 100.0,
-			runs[d].st.pages ? 100.0 * (double)runs[d].st.pages_matched / (double)runs[d].st.pages : 100.0,
-			runs[d].st.events ? 100.0 * (double)runs[d].st.events_matched / (double)runs[d].st.events : 100.0);
-		for (int c = 0; c < NR_FINDING_CLASSES; c++)
-			if (runs[d].violations[c])
-				fprintf(out, "  %s: in %lu of %lu address spaces, at %lu of %lu checks "
-					"(%lu lines); first: %s\n", class_names[c], runs[d].mms_with[c],
-					runs[d].mms, runs[d].checks_with[c], runs[d].checks,
-					runs[d].violations[c], runs[d].first[c]);
-	}
+	for (int d = 0; d < n; d++)
+		record_print_findings(out, &runs[d]);
 }
 
 int record_report(const char *const *paths, int n, FILE *out)

@@ -38,6 +38,8 @@ struct design_run {
 	unsigned long mms;			/* address spaces the recording creates */
 	unsigned long mms_with[NR_FINDING_CLASSES];	/* ... named in a finding of the class */
 	unsigned char *mm_seen[NR_FINDING_CLASSES];	/* bitmaps by mm id */
+	unsigned long end_mms;			/* address spaces still live at the end */
+	unsigned long end_max_mm_vmas;		/* VMAs of the largest of them */
 };
 
 /*
@@ -52,5 +54,9 @@ int record_check(const char *path, const char *mode, FILE *out);
 /* `record --report`: each registered design, tables to @out. Returns 0 or 1. */
 int record_report(const char *const *paths, int n, FILE *out);
 const char *finding_class_name(enum finding_class c);
+/* The class as a JSON key: lost_mapping, unlinked_root, merge_removed, leak, other. */
+const char *finding_class_key(enum finding_class c);
+/* The reproduction figures and the findings by class of @run, a few lines. */
+void record_print_findings(FILE *out, const struct design_run *run);
 
 #endif

@@ -6,6 +6,7 @@
  * and timings are not tested: the benchmark prints them, it does not
  * assert them.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -162,6 +163,152 @@ static void test_every_registered_design_is_a_column(void **state)
 	free(csv);
 }
 
+#define PIPELINE ANONRMAP_SOURCE_DIR "/workloads/pipeline.scn.gz"
+
+static const char *const caches[] = { "vm_area_struct", "anon_vma_chain", "anon_vma", "folio" };
+
+/* The start of @design's result in the bench's JSON, or NULL. */
+static const char *json_result(const char *json, const char *design)
+{
+	char key[128];
+
+	snprintf(key, sizeof(key), "{\"design\": \"%s\"", design);
+	return strstr(json, key);
+}
+
+/* "FIELD": N of @object at @phase in the result at @res, or -1. */
+static double json_field(const char *res, const char *phase, const char *object,
+			 const char *field)
+{
+	char key[128];
+	const char *p;
+
+	snprintf(key, sizeof(key), "\"%s\": {\"mms\"", phase);
+	p = res ? strstr(res, key) : NULL;
+	snprintf(key, sizeof(key), "\"%s\": {", object);
+	p = p ? strstr(p, key) : NULL;
+	snprintf(key, sizeof(key), "\"%s\": ", field);
+	p = p ? strstr(p, key) : NULL;
+	return p ? strtod(p + strlen(key), NULL) : -1;
+}
+
+/* active_objs of @cache in `replay --slabinfo` output, or -1. */
+static long slabinfo_active(const char *slabinfo, const char *cache)
+{
+	char key[64];
+	const char *p;
+
+	snprintf(key, sizeof(key), "\n%s ", cache);
+	p = strstr(slabinfo, key);
+	return p ? strtol(p + strlen(key), NULL, 10) : -1;
+}
+
+/* The classic peak KB cell of @cache in `record --report`'s table, or -1. */
+static double report_peak_kb(const char *table, const char *cache)
+{
+	char key[64];
+	const char *p;
+
+	snprintf(key, sizeof(key), "| %s | ", cache);
+	p = strstr(table, key);
+	return p ? strtod(p + strlen(key), NULL) : -1;
+}
+
+/*
+ * A recorded workload through the bench must count what the replay counts
+ * on its own: at the end, the world `replay --slabinfo` leaves; at the
+ * peak, what `record --report` prints. Both are other commands reading the
+ * same file. Classic must come through a real program without a finding.
+ */
+static void test_recorded_workload_counts_what_replay_counts(void **state)
+{
+	char cmd[1024];
+	char *json, *slab, *table;
+	const char *classic;
+	int rc;
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "%s bench --workload pipeline --format json --reps 2 2>/dev/null",
+		 BIN);
+	json = run(cmd, &rc);
+	/* a design under examination may break (exit 1); classic is checked below */
+	assert_true(rc == 0 || rc == 1);
+	snprintf(cmd, sizeof(cmd), "%s replay --slabinfo '%s'", BIN, PIPELINE);
+	slab = run(cmd, &rc);
+	assert_int_equal(rc, 0);
+	snprintf(cmd, sizeof(cmd), "%s record --report '%s' 2>/dev/null", BIN, PIPELINE);
+	table = run(cmd, &rc);
+	assert_int_equal(rc, 0);
+
+	assert_non_null(strstr(json, "\"phases\": [\"peak\", \"end\"]"));
+	classic = json_result(json, "classic");
+	assert_non_null(classic);
+	for (int c = 0; c < 4; c++) {
+		double end = json_field(classic, "end", caches[c], "live");
+		double peak = json_field(classic, "peak", caches[c], "live");
+		double kb = json_field(classic, "peak", caches[c], "live_kb");
+		double bytes = json_field(classic, "peak", caches[c], "object_bytes");
+
+		if (end != slabinfo_active(slab, caches[c]) ||
+		    fabs(kb - report_peak_kb(table, caches[c])) > 0.051)
+			fprintf(stderr, "%s: bench end %.0f peak %.2f KB; slabinfo %ld, report %.1f KB\n",
+				caches[c], end, kb, slabinfo_active(slab, caches[c]),
+				report_peak_kb(table, caches[c]));
+		assert_true(end >= 0);
+		assert_true(end == slabinfo_active(slab, caches[c]));
+		assert_true(peak > 0 && peak >= end);
+		assert_true(fabs(kb - report_peak_kb(table, caches[c])) <= 0.051);
+		assert_true(fabs(kb - peak * bytes / 1024) < 0.006);
+	}
+	/* every registered design, with its findings by class */
+	for (size_t d = 0; anon_rmap_nth(d); d++) {
+		const char *res = json_result(json, anon_rmap_nth(d)->name);
+		const char *next = res ? strstr(res + 1, "{\"design\": ") : NULL;
+		const char *f = res ? strstr(res, "\"findings\": {\"checks\": ") : NULL;
+
+		assert_non_null(f);
+		assert_true(!next || f < next);
+		assert_true(strtol(f + strlen("\"findings\": {\"checks\": "), NULL, 10) > 1);
+	}
+	for (const char *p = strstr(classic, "\"lines\": "), *next = strstr(classic + 1,
+	     "{\"design\": "); p && (!next || p < next); p = strstr(p + 1, "\"lines\": "))
+		assert_int_equal(strtol(p + strlen("\"lines\": "), NULL, 10), 0);
+	free(json);
+	free(slab);
+	free(table);
+}
+
+/* --recording FILE is the same workload as its name, named after the file. */
+static void test_recording_option_names_the_file(void **state)
+{
+	char cmd[1024], path[512];
+	char *named, *given;
+	int rc;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/pipe.scn.gz", dir);
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", PIPELINE, path);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "%s bench --workload pipeline --mode classic --reps 1 "
+		 "--format csv", BIN);
+	named = run(cmd, &rc);
+	assert_int_equal(rc, 0);
+	snprintf(cmd, sizeof(cmd), "%s bench --recording '%s' --mode classic --reps 1 "
+		 "--format csv", BIN, path);
+	given = run(cmd, &rc);
+	assert_int_equal(rc, 0);
+	for (int c = 0; c < 4; c++) {
+		long a = csv_live(named, "peak", "classic", caches[c]);
+
+		assert_true(a > 0);
+		assert_int_equal(a, csv_live(given, "peak", "classic", caches[c]));
+	}
+	assert_non_null(strstr(given, "\npipe,peak,classic,"));
+	unlink(path);
+	free(named);
+	free(given);
+}
+
 /* Each bad command line exits 2 and names what is wrong, and runs nothing. */
 static void test_bad_options_are_refused(void **state)
 {
@@ -177,6 +324,8 @@ static void test_bad_options_are_refused(void **state)
 		{ "--zero-page maybe", "--zero-page" },
 		{ "--emit-scenario /dev/null", "--emit-scenario" },
 		{ "--seed", "--seed" },
+		{ "--recording /nonexistent.scn.gz", "/nonexistent.scn.gz" },
+		{ "--workload pipeline --emit-scenario /dev/null", "recording" },
 	};
 
 	(void)state;
@@ -201,6 +350,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_emitted_scenario_is_the_workload),
 		cmocka_unit_test(test_every_registered_design_is_a_column),
+		cmocka_unit_test(test_recorded_workload_counts_what_replay_counts),
+		cmocka_unit_test(test_recording_option_names_the_file),
 		cmocka_unit_test(test_bad_options_are_refused),
 	};
 	int rc;
