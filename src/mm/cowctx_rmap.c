@@ -229,12 +229,12 @@ static void cowctx_remap(struct vm_area_struct *old_vma, unsigned long old_addr,
 	if (!old_vma->anon_vma || (old_vma->vm_flags & (VM_SHARED | VM_MAYSHARE)))
 		return;
 	new_off = vma_remap_offset(new_vma);
+	/*
+	 * Completed: record the destination, merged or not, over all it maps;
+	 * the old offset goes with the source's unmap, clipped, which also
+	 * keeps it when that unmap fails and the emptied source stays.
+	 */
 	if (v->remap_on_merge) {
-		start = linear_page_index(old_vma, old_addr);
-		last = start + (old_len >> PAGE_SHIFT) - 1;
-		old_off = vma_remap_offset(old_vma);
-		if (old_off)
-			remap_remove(t, start, last, old_off, true);
 		if (should_track(new_vma))
 			add_vma_range(new_vma);
 		return;
