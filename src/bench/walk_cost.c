@@ -30,6 +30,7 @@
 
 struct wc_opts {
 	unsigned int regions, pages, cow, move, exit_pct, reps, max_procs;
+	unsigned int depth, breadth;	/* --shape D,B: that one shape only */
 	bool file, sparse, quick;
 	uint64_t seed;
 };
@@ -302,7 +303,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: anonrmap bench --walk-cost [--regions N] [--pages N] [--cow-percent N]\n"
 		"                      [--move-percent N] [--exit-percent N] [--file] [--sparse]\n"
-		"                      [--reps N] [--seed N] [--quick]\n\n"
+		"                      [--reps N] [--seed N] [--quick] [--shape D,B]\n\n"
 		"Per rmap walk, in each design: nodes visited (anon_vmas, or cow contexts,\n"
 		"dead ones counted apart), lookups (interval-tree queries, or (context,\n"
 		"offset) VMA lookups), candidate VMAs, hits (the page table maps the folio\n"
@@ -315,7 +316,8 @@ static void usage(FILE *f)
 		"--move-percent (20); --exit-percent (50) of the interior processes exit.\n"
 		"--sparse: tao's case, P0 maps B one-page regions, forks B children, child\n"
 		"k unmaps all but region k. Groups: root = folios P0 wrote before the\n"
-		"first fork, later = CoW copies. --quick: a few shapes only.\n"
+		"first fork, later = CoW copies. --quick: a few shapes only; --shape D,B:\n"
+		"that one (with --sparse, B children).\n"
 		"Columns: cowctx-nostop is cowctx with RMAP_WALK_NO_EARLY_STOP; cowctx-poc\n"
 		"is the proof of concept's own early stop and bookkeeping.\n", MAX_PROCS);
 }
@@ -363,6 +365,13 @@ int walk_cost_main(int argc, char **argv)
 		} else if (!strcmp(a, "--quick")) {
 			o.quick = true;
 			continue;
+		} else if (!strcmp(a, "--shape")) {
+			if (!v || sscanf(v, "%u,%u", &o.depth, &o.breadth) != 2 || !o.depth ||
+			    !o.breadth || o.depth > 64 || o.breadth > 64) {
+				fprintf(stderr, "anonrmap bench --walk-cost: --shape D,B with D, B "
+					"in 1..64\n");
+				return 2;
+			}
 		} else if (!strcmp(a, "--regions")) {
 			rc = parse_uint(a, v, 1, 64, &o.regions);
 		} else if (!strcmp(a, "--pages")) {
@@ -394,6 +403,14 @@ int walk_cost_main(int argc, char **argv)
 	printf("%-14s %5s  %-13s %-5s %7s %8s %6s %7s %8s %7s %6s %6s %6s %6s %9s\n", "shape",
 	       "procs", "design", "group", "walks", "nodes", "max", "dead", "lookups", "vmas",
 	       "max", "hits", "stop%", "missed", "ns/walk");
+	if (o.depth) {
+		if (!o.sparse && tree_procs(o.depth, o.breadth) > MAX_PROCS) {
+			fprintf(stderr, "anonrmap bench --walk-cost: --shape %u,%u makes more than %d "
+				"processes\n", o.depth, o.breadth, MAX_PROCS);
+			return 2;
+		}
+		return run_shape(&o, o.depth, o.breadth) ? 1 : 0;
+	}
 	if (o.sparse) {
 		for (size_t b = 0; b < sizeof(grid) / sizeof(grid[0]); b++)
 			if ((!o.quick || grid[b] == 64) && run_shape(&o, 1, grid[b]))
