@@ -78,6 +78,7 @@ void remap_destroy(struct remap_tree *t);
 /* Kernel memory of the tree: maple nodes (estimate) and array bytes. */
 long remap_maple_nodes(const struct remap_tree *t);
 long remap_array_bytes(const struct remap_tree *t);
+long remap_nr_arrays(const struct remap_tree *t);
 
 /* The design's hooks shared by its files. */
 struct check_ctx;

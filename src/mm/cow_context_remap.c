@@ -269,6 +269,15 @@ static long kmalloc_size(long bytes)
 	return (bytes + 4095) & ~4095L;
 }
 
+long remap_nr_arrays(const struct remap_tree *t)
+{
+	long n = 0;
+
+	for (int i = 0; i < t->nr; i++)
+		n += t->e[i].multi;
+	return n;
+}
+
 long remap_array_bytes(const struct remap_tree *t)
 {
 	long bytes = 0;

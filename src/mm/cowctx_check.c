@@ -157,35 +157,30 @@ static long cow_context_live(struct world *w)
 	return w->cow_context_cache.live;
 }
 
-static long maple_nodes(struct world *w)
+/* A figure summed over the remap trees of every context, dead ones too. */
+static long sum_trees(struct world *w, long (*fn)(const struct remap_tree *t))
 {
 	struct cow_context *c;
 	long n = 0;
 
 	list_for_each_entry(c, &w->cow_contexts, all)
-		n += remap_maple_nodes(&c->remaps);
+		n += fn(&c->remaps);
 	return n;
+}
+
+static long maple_nodes(struct world *w)
+{
+	return sum_trees(w, remap_maple_nodes);
 }
 
 static long remap_arrays(struct world *w)
 {
-	struct cow_context *c;
-	long n = 0;
-
-	list_for_each_entry(c, &w->cow_contexts, all)
-		for (int i = 0; i < c->remaps.nr; i++)
-			n += c->remaps.e[i].multi;
-	return n;
+	return sum_trees(w, remap_nr_arrays);
 }
 
 static long remap_array_total_bytes(struct world *w)
 {
-	struct cow_context *c;
-	long n = 0;
-
-	list_for_each_entry(c, &w->cow_contexts, all)
-		n += remap_array_bytes(&c->remaps);
-	return n;
+	return sum_trees(w, remap_array_bytes);
 }
 
 /* anon_vma and anon_vma_chain first: the PoC still allocates classic's objects. */
