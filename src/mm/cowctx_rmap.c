@@ -196,6 +196,12 @@ static bool cowctx_compatible(struct vm_area_struct *prev, struct vm_area_struct
 	return classic_anon_rmap_ops.compatible(prev, next);
 }
 
+/* The anon_vma picture is classic's; contexts are per mm, not per VMA. */
+static void cowctx_dot_vma(struct dot_ctx *ctx, const struct vm_area_struct *vma)
+{
+	classic_anon_rmap_ops.dot_vma(ctx, vma);
+}
+
 /* The survivor covers what the removed VMA mapped: only classic has work. */
 static void cowctx_merge_remove(struct vm_area_struct *survivor, struct vm_area_struct *gone)
 {
@@ -329,6 +335,7 @@ static void cowctx_folio_put(void *cookie)
 		.walk = cowctx_walk,					\
 		.folio_get = cowctx_folio_get,				\
 		.folio_put = cowctx_folio_put,				\
+		.dot_vma = cowctx_dot_vma,				\
 		.check = cowctx_check,					\
 		.counters = cowctx_counters,				\
 		.nr_counters = NR_COWCTX_COUNTERS,			\
