@@ -75,6 +75,20 @@ struct anonrmap_slab_stats {
 int anonrmap_slab_stats(struct anonrmap_world *world, enum anonrmap_cache cache,
 			struct anonrmap_slab_stats *stats);
 
+/*
+ * The rmap design's own objects beyond the caches above (cowctx: its
+ * contexts, maple tree nodes and remap arrays), @i from 0; -ENOENT past
+ * the last. KB uses the kernel's object sizes; maple nodes are estimated.
+ */
+struct anonrmap_design_object {
+	const char *name;
+	long live;
+	double kb;
+};
+
+int anonrmap_design_object(struct anonrmap_world *world, unsigned int i,
+			   struct anonrmap_design_object *obj);
+
 /* Called once per violation with a one-line description. */
 typedef void (*anonrmap_report_fn)(const char *violation, void *arg);
 /*

@@ -97,6 +97,27 @@ int anonrmap_slab_stats(struct anonrmap_world *world, enum anonrmap_cache cache,
 	return 0;
 }
 
+int anonrmap_design_object(struct anonrmap_world *world, unsigned int i,
+			   struct anonrmap_design_object *obj)
+{
+	struct world *w = (struct world *)world;
+	const struct anon_rmap_ops *ops = w->rmap;
+
+	/* the observed ones (anon_vma, anon_vma_chain) are caches above */
+	for (unsigned int c = 0; c < ops->nr_counters; c++) {
+		const struct rmap_counter *rc = &ops->counters[c];
+
+		if (rc->observed || i--)
+			continue;
+		obj->name = rc->name;
+		obj->live = rc->count(w);
+		obj->kb = (rc->bytes ? (double)rc->bytes(w) : (double)obj->live * rc->object_size) /
+			  1024.0;
+		return 0;
+	}
+	return -ENOENT;
+}
+
 int anonrmap_check(struct anonrmap_world *world, anonrmap_report_fn report, void *arg)
 {
 	return check_world((struct world *)world, report, arg);

@@ -106,8 +106,13 @@ extern const struct bench_cache {
 	const char *name;
 } bench_caches[NR_BENCH_CACHES];
 
+#define BENCH_MAX_DESIGN_OBJECTS 4
+
 struct bench_snapshot {
 	struct anonrmap_slab_stats st[NR_BENCH_CACHES];
+	/* the design's own objects, as anonrmap_design_object() lists them */
+	struct anonrmap_design_object extra[BENCH_MAX_DESIGN_OBJECTS];
+	unsigned int nr_extra;
 	unsigned int mms;		/* live address spaces */
 	unsigned long max_mm_vmas;	/* VMAs of the largest one (max_map_count is 65530) */
 	int violations;			/* -1: the checker did not run */

@@ -400,6 +400,8 @@ static void release_args(struct args *a)
 		free((char *)a->given[i].name);
 }
 
+int walk_cost_main(int argc, char **argv);
+
 int cmd_bench(int argc, char **argv)
 {
 	struct args a = { .o = { .seed = 1, .check = true, .scale = "default" },
@@ -407,6 +409,9 @@ int cmd_bench(int argc, char **argv)
 	struct bench_report *reps;
 	int status = 0;
 
+	/* a program of its own (src/bench/walk_cost.c): walks, not slabs */
+	if (argc > 1 && !strcmp(argv[1], "--walk-cost"))
+		return walk_cost_main(argc - 1, argv + 1);
 	anonrmap_config_init(&a.o.cfg);
 	if (parse_args(&a, argc, argv)) {
 		release_args(&a);

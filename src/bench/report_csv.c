@@ -40,6 +40,15 @@ void report_csv(FILE *out, const struct bench_opts *o, const struct bench_report
 						fprintf(out, "%d", s->violations);
 					fprintf(out, ",%.6f\n", r->median);
 				}
+				/* the design's own objects: no fixed size, no classic to compare */
+				for (unsigned int x = 0; x < s->nr_extra; x++) {
+					fprintf(out, "%s,%s,%s,%s,,%ld,,,,%.2f,,%u,%lu,", rep->w->name,
+						rep->w->phases[ph].label, r->design, s->extra[x].name,
+						s->extra[x].live, s->extra[x].kb, s->mms, s->max_mm_vmas);
+					if (s->violations >= 0)
+						fprintf(out, "%d", s->violations);
+					fprintf(out, ",%.6f\n", r->median);
+				}
 			}
 	}
 	(void)o;

@@ -81,6 +81,11 @@ static void json_phase(FILE *out, const struct bench_result *r, const struct ben
 			fprintf(out, "null");
 		fputc('}', out);
 	}
+	/* the design's own objects: sizes vary (arrays) or are estimates (maple nodes) */
+	for (unsigned int i = 0; i < s->nr_extra; i++)
+		fprintf(out, ",\n            \"%s\": {\"object_bytes\": null, \"live\": %ld, "
+			"\"peak\": null, \"allocs\": null, \"frees\": null, \"live_kb\": %.2f, "
+			"\"change_pct\": null}", s->extra[i].name, s->extra[i].live, s->extra[i].kb);
 	fprintf(out, "}}");
 }
 

@@ -67,6 +67,47 @@ static void print_kb_table(FILE *out, const struct bench_report *rep, unsigned i
 	}
 }
 
+/*
+ * Objects only some designs have (cowctx's contexts, maple nodes, remap
+ * arrays), and each design's rmap total: anon_vma_chain + anon_vma + these.
+ */
+static void print_design_objects(FILE *out, const struct bench_report *rep, unsigned int ph)
+{
+	const struct bench_result *ref = report_baseline(rep);
+	double ref_kb = 0;
+	bool any = false;
+
+	for (unsigned int d = 0; d < rep->nr_designs; d++)
+		any |= rep->res[d].ran && rep->res[d].snap[ph].nr_extra;
+	if (!any)
+		return;
+	fprintf(out, "\n%-11s | %-14s | %9s | %12s\n", "Design", "Object", "live", "KB");
+	for (unsigned int d = 0; d < rep->nr_designs; d++) {
+		const struct bench_snapshot *s = &rep->res[d].snap[ph];
+
+		for (unsigned int i = 0; rep->res[d].ran && i < s->nr_extra; i++)
+			fprintf(out, "%-11s | %-14s | %9ld | %12.2f%s\n", rep->res[d].design,
+				s->extra[i].name, s->extra[i].live, s->extra[i].kb,
+				strcmp(s->extra[i].name, "maple_node") ? "" : "  (estimate, dense nodes)");
+	}
+	if (ref)
+		ref_kb = ref->snap[ph].st[BC_AVC].live_kb + ref->snap[ph].st[BC_ANON_VMA].live_kb;
+	fprintf(out, "rmap total KB (anon_vma_chain + anon_vma + the objects above):");
+	for (unsigned int d = 0; d < rep->nr_designs; d++) {
+		const struct bench_snapshot *s = &rep->res[d].snap[ph];
+		double kb = s->st[BC_AVC].live_kb + s->st[BC_ANON_VMA].live_kb, pct;
+
+		if (!rep->res[d].ran)
+			continue;
+		for (unsigned int i = 0; i < s->nr_extra; i++)
+			kb += s->extra[i].kb;
+		fprintf(out, " %s %.2f", rep->res[d].design, kb);
+		if (ref && report_change(ref_kb, kb, &pct))
+			fprintf(out, " (%+.1f%%)", pct);
+		fputc(d + 1 < rep->nr_designs ? ',' : '\n', out);
+	}
+}
+
 static void print_counts(FILE *out, const struct bench_opts *o, const struct bench_report *rep,
 			 unsigned int ph)
 {
@@ -84,6 +125,7 @@ static void print_counts(FILE *out, const struct bench_opts *o, const struct ben
 				bench_caches[c].name, st->live, st->peak, st->allocs);
 		}
 	}
+	print_design_objects(out, rep, ph);
 	for (unsigned int d = 0; d < rep->nr_designs; d++) {
 		const struct bench_snapshot *s = &rep->res[d].snap[ph];
 

@@ -107,6 +107,9 @@ static int sim_phase(struct bench_target *t, unsigned int phase)
 
 	for (int c = 0; c < NR_BENCH_CACHES; c++)
 		anonrmap_slab_stats(s->world, bench_caches[c].cache, &snap->st[c]);
+	for (snap->nr_extra = 0; snap->nr_extra < BENCH_MAX_DESIGN_OBJECTS &&
+	     !anonrmap_design_object(s->world, snap->nr_extra, &snap->extra[snap->nr_extra]);)
+		snap->nr_extra++;
 	snap->mms = 0;
 	snap->max_mm_vmas = 0;
 	for (struct anonrmap_mm *mm = anonrmap_mm_first(s->world); mm; mm = anonrmap_mm_next(mm)) {

@@ -12,6 +12,15 @@
 static const struct anon_rmap_ops *const designs[] = {
 	&classic_anon_rmap_ops,
 	&lazy_anon_rmap_ops,
+	&cowctx_anon_rmap_ops,
+};
+
+/*
+ * Variants that every command accepts by name but that nothing iterates:
+ * they are known to break, and exist to demonstrate it.
+ */
+static const struct anon_rmap_ops *const variants[] = {
+	&cowctx_poc_anon_rmap_ops,
 };
 
 #define NR_DESIGNS (sizeof(designs) / sizeof(designs[0]))
@@ -23,6 +32,9 @@ const struct anon_rmap_ops *anon_rmap_lookup(const char *name)
 	for (size_t i = 0; i < NR_DESIGNS; i++)
 		if (!strcmp(designs[i]->name, name))
 			return designs[i];
+	for (size_t i = 0; i < sizeof(variants) / sizeof(variants[0]); i++)
+		if (!strcmp(variants[i]->name, name))
+			return variants[i];
 	return NULL;
 }
 

@@ -29,7 +29,10 @@ typedef int (*rmap_one_fn)(struct folio *folio, struct vm_area_struct *vma,
 /* What one walk cost, for the benchmarks; a design fills what it has. */
 struct rmap_walk_stats {
 	unsigned long nodes;		/* anon_vmas (or the design's own nodes) visited */
+	unsigned long dead_nodes;	/* cowctx: contexts whose mm is gone */
+	unsigned long lookups;		/* tree queries: interval tree, or (context, offset) */
 	unsigned long vmas;		/* candidate VMAs handed to rmap_one */
+	unsigned long entries;		/* cowctx: remap entries read */
 	unsigned long early_stops;	/* walks a design ended before the last node */
 };
 
@@ -54,6 +57,8 @@ struct rmap_counter {
 	size_t object_size;		/* bytes the kernel's object costs */
 	long (*count)(struct world *w);	/* live objects */
 	bool observed;
+	/* May be NULL (count * object_size); for objects of varying size. */
+	long (*bytes)(struct world *w);
 };
 
 struct check_ctx;
@@ -177,6 +182,13 @@ struct anon_rmap_ops {
 	void (*remap)(struct vm_area_struct *old_vma, unsigned long old_addr,
 		      unsigned long old_len, struct vm_area_struct *new_vma,
 		      unsigned long new_addr, unsigned long new_len);
+	/*
+	 * May be NULL. folio_free(): an anonymous folio's last reference went
+	 * (__free_pages_prepare()). folio_migrate(): @dst takes @src's place
+	 * (__folio_migrate_mapping()), after mapping and index were copied.
+	 */
+	void (*folio_free)(struct folio *folio);
+	void (*folio_migrate)(struct folio *dst, struct folio *src);
 };
 
 /* rmap_walk() with a plain callback, for walkers that need no control. */
@@ -192,5 +204,8 @@ const char *anon_rmap_names(void);
 
 extern const struct anon_rmap_ops classic_anon_rmap_ops;
 extern const struct anon_rmap_ops lazy_anon_rmap_ops;
+extern const struct anon_rmap_ops cowctx_anon_rmap_ops;
+/* Not listed by anon_rmap_nth(): the PoC's gaps kept, to show the findings. */
+extern const struct anon_rmap_ops cowctx_poc_anon_rmap_ops;
 
 #endif

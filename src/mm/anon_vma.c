@@ -85,8 +85,8 @@ static long anon_vma_chain_count_live(struct world *w)
 
 /* Linux 6.18 x86_64 slab sizes (kernel-notes.md); the world's own figures may differ. */
 const struct rmap_counter anon_vma_counters[NR_ANON_VMA_COUNTERS] = {
-	{ "anon_vma", 104, anon_vma_count_live, true },
-	{ "anon_vma_chain", 64, anon_vma_chain_count_live, true },
+	{ "anon_vma", 104, anon_vma_count_live, true, NULL },
+	{ "anon_vma_chain", 64, anon_vma_chain_count_live, true, NULL },
 };
 
 struct anon_vma_chain *anon_vma_chain_alloc(struct world *w)

@@ -155,6 +155,8 @@ void folio_put(struct folio *folio)
 		l->refcount--;
 	if (--folio->refcount > 0)
 		return;
+	if (folio->kind == FOLIO_ANON && folio_world(folio)->rmap->folio_free)
+		folio_world(folio)->rmap->folio_free(folio);
 	list_del(&folio->lru);
 	folio->large = NULL;
 	kmem_cache_free(kmem_obj_cache(folio), folio);

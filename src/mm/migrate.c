@@ -61,9 +61,16 @@ static int migrate_folio(struct world *w, struct folio *folio)
 		dst->anon_exclusive = folio->anon_exclusive;
 		dst->mapcount = folio->mapcount;
 		dst->refcount = folio->mapcount;
+		if (w->rmap->folio_migrate)
+			w->rmap->folio_migrate(dst, folio);
 		nr = r.found;
 		r = (struct remap){ .dst = dst };
-		rmap_walk(folio, remap_mapping, &r);
+		/*
+		 * The source's mapcount drops as its entries move, so it no
+		 * longer says how many mms map it: no design may stop early.
+		 */
+		w->rmap->walk(folio, &(struct rmap_walk_control){
+			.rmap_one = remap_mapping, .arg = &r, .flags = RMAP_WALK_NO_EARLY_STOP });
 		for (long i = 0; i < nr; i++)
 			folio_put(folio);
 	}

@@ -158,6 +158,11 @@ struct folio {
 	int check_mapcount;	/* scratch for the checker's recount */
 	struct list_head lru;	/* world->folios; the world's driver */
 	struct folio_large *large;	/* NULL for an order-0 folio; constant */
+	/*
+	 * The rmap design's own word beside mapping (cowctx: the cow_context
+	 * the folio was created in or moved to); as mapping.
+	 */
+	unsigned long rmap_private;
 };
 
 /*

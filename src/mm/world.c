@@ -4,6 +4,7 @@
 #include <anonrmap/world.h>
 
 #include "mm/internal.h"
+#include "mm/cow_context.h"
 #include "mm/rmap.h"
 
 const char *const world_fault_sites[NR_FAULT_SITES] = {
@@ -18,6 +19,7 @@ const char *const world_fault_sites[NR_FAULT_SITES] = {
 	[FAULT_PTE] = "pte",
 	[FAULT_MM] = "mm_struct",
 	[FAULT_MUNMAP_DETACH] = "munmap_detach",
+	[FAULT_COW_CONTEXT] = "cow_context",
 };
 
 struct world *world_create(const struct anon_rmap_ops *rmap, bool zero_page,
@@ -53,6 +55,10 @@ struct world *world_create(const struct anon_rmap_ops *rmap, bool zero_page,
 	}
 	kmem_cache_init(&w->zero_cache, "zero_page", sizeof(struct folio), 0, NULL);
 	kmem_cache_init(&w->large_cache, "large_folio", sizeof(struct folio_large), 0, NULL);
+	kmem_cache_init(&w->cow_context_cache, "cow_context", sizeof(struct cow_context), 96, NULL);
+	w->cow_context_cache.fail = &w->fail;
+	w->cow_context_cache.fail_site = FAULT_COW_CONTEXT;
+	INIT_LIST_HEAD(&w->cow_contexts);
 	w->zero_folio = folio_alloc_zero(w);
 	if (!w->zero_folio) {
 		world_destroy(w);
@@ -77,6 +83,7 @@ void world_destroy(struct world *w)
 		kmem_cache_destroy(&w->caches[i]);
 	kmem_cache_destroy(&w->zero_cache);
 	kmem_cache_destroy(&w->large_cache);
+	kmem_cache_destroy(&w->cow_context_cache);
 	free(w);
 }
 

@@ -43,6 +43,7 @@ enum world_fault_site {
 	FAULT_PTE,
 	FAULT_MM,		/* the child's mm_struct in fork */
 	FAULT_MUNMAP_DETACH,	/* the detached-VMA tree of munmap (mas_detach) */
+	FAULT_COW_CONTEXT,	/* cowctx: mm_init_cow_context() */
 	NR_FAULT_SITES,
 };
 extern const char *const world_fault_sites[NR_FAULT_SITES];
@@ -72,6 +73,9 @@ struct world {
 	struct folio *zero_folio;
 	/* large folios' shared counts live in struct page in the kernel: no slab */
 	struct kmem_cache large_cache;
+	/* cowctx's contexts: kmalloc-96 in the kernel, and a census for the checker */
+	struct kmem_cache cow_context_cache;
+	struct list_head cow_contexts;
 	struct file **files;
 	unsigned int nr_files;
 	struct fault_attr fail;

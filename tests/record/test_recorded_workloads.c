@@ -3,7 +3,8 @@
  * The recorded workload library (the .scn.gz files in workloads/, recorded on the live
  * kernel by workloads/record-all.sh): the classic replay must give back at
  * least 99 % of the VMAs and present anonymous pages the kernel showed at
- * every exec and exit, and every design must replay the whole recording.
+ * every exec and exit, so must cowctx, and every design must replay the
+ * whole recording.
  * What the checker finds in each design is printed (docs/findings.md says
  * what it means); a finding in lazy is a result, not a failure here.
  */
@@ -25,32 +26,47 @@ static double pct(unsigned long a, unsigned long b)
 	return b ? 100.0 * (double)a / (double)b : 100.0;
 }
 
-static void test_classic_reproduces_recordings(void **state)
+/*
+ * @mode must reproduce the recordings as Linux does: classic is Linux's
+ * own design, and cowctx claims to change nothing users see.
+ */
+static void reproduces_recordings(const char *mode)
 {
 	glob_t g;
 
-	(void)state;
 	assert_int_equal(glob(ANONRMAP_SOURCE_DIR "/workloads/*.scn.gz", 0, NULL, &g), 0);
 	/* make, pool, git, pipeline, server */
 	assert_true(g.gl_pathc >= 5);
 	for (size_t i = 0; i < g.gl_pathc; i++) {
 		struct design_run run;
 
-		assert_int_equal(record_replay(g.gl_pathv[i], "classic", true, false, &run, stderr), 0);
-		printf("%s: classic: vmas %.2f%%, pages %.2f%%, events %.2f%%, %lu checkpoints\n",
-		       g.gl_pathv[i], pct(run.st.vmas_matched, run.st.vmas),
+		assert_int_equal(record_replay(g.gl_pathv[i], mode, true, false, &run, stderr), 0);
+		printf("%s: %s: vmas %.2f%%, pages %.2f%%, events %.2f%%, %lu checkpoints\n",
+		       g.gl_pathv[i], mode, pct(run.st.vmas_matched, run.st.vmas),
 		       pct(run.st.pages_matched, run.st.pages),
 		       pct(run.st.events_matched, run.st.events), run.st.checkpoints);
 		assert_true(run.st.checkpoints > 0);
 		assert_true(run.st.pages > 0);
 		assert_true(pct(run.st.vmas_matched, run.st.vmas) >= 99.0);
 		assert_true(pct(run.st.pages_matched, run.st.pages) >= 99.0);
-		/* classic is Linux's own design: its checker must stay silent */
+		/* the checker must stay silent */
 		for (int c = 0; c < NR_FINDING_CLASSES; c++)
 			if (run.violations[c])
-				fail_msg("%s: classic: %s", g.gl_pathv[i], run.first[c]);
+				fail_msg("%s: %s: %s", g.gl_pathv[i], mode, run.first[c]);
 	}
 	globfree(&g);
+}
+
+static void test_classic_reproduces_recordings(void **state)
+{
+	(void)state;
+	reproduces_recordings("classic");
+}
+
+static void test_cowctx_reproduces_recordings(void **state)
+{
+	(void)state;
+	reproduces_recordings("cowctx");
 }
 
 static void test_every_design_replays_them(void **state)
@@ -88,6 +104,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_classic_reproduces_recordings),
+		cmocka_unit_test(test_cowctx_reproduces_recordings),
 		cmocka_unit_test(test_every_design_replays_them),
 	};
 

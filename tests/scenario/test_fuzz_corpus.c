@@ -79,6 +79,25 @@ static void test_classic_huge_corpus(void **state)
 }
 
 /*
+ * cowctx is the cow-context PoC completed to keep rmap complete
+ * (docs/cowctx.md): it must pass the whole corpus as classic does, with
+ * its own rules (cow_context_verify_vma(), coverage, references) on top,
+ * large folios and THP included.
+ */
+static void test_cowctx_corpus(void **state)
+{
+	struct gen_opts o;
+
+	(void)state;
+	gen_opts_default(&o);
+	o.migrate = true;
+	run_corpus("cowctx", &o);
+	o.huge = true;
+	o.large = true;
+	run_corpus("cowctx", &o);
+}
+
+/*
  * The lazy design is known to break (docs/findings.md), so its corpus cannot
  * be required to pass. What it must do: run every seed to the end without
  * the model crashing, show the known flaws on this corpus, and show nothing
@@ -159,6 +178,7 @@ int main(void)
 		cmocka_unit_test(test_classic_corpus),
 		cmocka_unit_test(test_classic_dense_corpus),
 		cmocka_unit_test(test_classic_huge_corpus),
+		cmocka_unit_test(test_cowctx_corpus),
 		cmocka_unit_test(test_lazy_corpus_shows_only_known_flaws),
 	};
 

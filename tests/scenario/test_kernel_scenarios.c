@@ -164,7 +164,7 @@ static void test_lazy_finding_scenarios_in_classic(void **state)
 static void test_other_configurations(void **state)
 {
 	static const char *const sets[] = { "zero-page-on", "thp-always", "mthp/64k",
-					    "mthp/16k-128k" };
+					    "mthp/16k-128k", "cowctx" };
 	char dir[4096];
 
 	(void)state;
