@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The kinds of checker violation a design is known to show, each tied to a
+ * finding in docs/findings.md. Fuzzers and corpus tests accept these and
+ * fail on anything else, so a new kind of breakage cannot hide among the
+ * known ones. Classic has none: every violation in classic is a bug.
+ */
+#ifndef ANONRMAP_FINDINGS_H
+#define ANONRMAP_FINDINGS_H
+
+#include <stdbool.h>
+
+/* Is @violation (one checker line) a documented flaw of design @mode? */
+bool violation_is_documented(const char *mode, const char *violation);
+
+#endif
