@@ -88,8 +88,22 @@ static void check_pte(struct mm_struct *mm, unsigned long addr, pte_t *pte, void
 	}
 	if (pte_write(*pte) && !(vma->vm_flags & VM_WRITE))
 		check_report(ctx, "mm %u: %lx is writable in a read-only VMA", mm->id, addr);
+	/*
+	 * Only an anonymous page mapped once may be written: the zero page and
+	 * the page cache never are (a private mapping copies first), and a
+	 * page shared after fork must be copied on write. The sharing is
+	 * recounted from the page tables (check_mapcount), not read from
+	 * anon_exclusive, so a model that forgets to clear the flag still shows.
+	 */
+	if (pte_write(*pte) && !folio_test_anon(folio))
+		check_report(ctx, "mm %u: %lx maps a %s page writable", mm->id, addr,
+			     is_zero_folio(folio) ? "zero" : "page-cache");
+	if (pte_write(*pte) && folio_test_anon(folio) && folio->check_mapcount != 1)
+		check_report(ctx, "mm %u: %lx is writable but %d PTEs map its folio #%lu",
+			     mm->id, addr, folio->check_mapcount, folio->serial);
 	if (pte_write(*pte) && folio_test_anon(folio) && !folio->anon_exclusive)
-		check_report(ctx, "mm %u: %lx is writable but its folio is shared", mm->id, addr);
+		check_report(ctx, "mm %u: %lx is writable but its folio is not marked exclusive",
+			     mm->id, addr);
 	if (!folio_test_anon(folio))
 		return;
 	if (folio->index != linear_page_index(vma, addr))
@@ -109,10 +123,9 @@ static void count_mapping(struct mm_struct *mm, unsigned long addr, pte_t *pte, 
 		folio->check_mapcount++;
 }
 
-/* Each folio's mapcount and refcount, recomputed from every page table. */
-static void check_folio_counts(struct check_ctx *ctx)
+/* How many PTEs map each folio, from every page table, before any check. */
+static void recount_mappings(struct world *w)
 {
-	struct world *w = ctx->world;
 	struct folio *folio;
 	struct mm_struct *mm;
 
@@ -121,6 +134,14 @@ static void check_folio_counts(struct check_ctx *ctx)
 	list_for_each_entry(mm, &w->mms, mmlist)
 		if (!mm->exited)
 			walk_present_ptes(mm, 0, TASK_SIZE, count_mapping, NULL);
+}
+
+/* Each folio's stored mapcount and refcount against the recount. */
+static void check_folio_counts(struct check_ctx *ctx)
+{
+	struct world *w = ctx->world;
+	struct folio *folio;
+
 	list_for_each_entry(folio, &w->folios, lru) {
 		int expect;
 
@@ -136,6 +157,9 @@ static void check_folio_counts(struct check_ctx *ctx)
 		if (folio->kind == FOLIO_ANON && folio->mapcount == 0)
 			check_report(ctx, "folio #%lu: anonymous and unmapped, yet alive",
 				     folio->serial);
+		if (folio->kind == FOLIO_ANON && folio->anon_exclusive && folio->check_mapcount > 1)
+			check_report(ctx, "folio #%lu: marked exclusive but %d PTEs map it",
+				     folio->serial, folio->check_mapcount);
 	}
 }
 
@@ -144,6 +168,7 @@ int check_world(struct world *w, void (*report)(const char *, void *), void *arg
 	struct check_ctx ctx = { .world = w, .report = report, .arg = arg };
 	struct mm_struct *mm;
 
+	recount_mappings(w);
 	list_for_each_entry(mm, &w->mms, mmlist) {
 		if (mm->exited)
 			continue;

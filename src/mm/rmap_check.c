@@ -48,7 +48,9 @@ static void check_anon_vma(struct check_ctx *ctx, struct ptr_set *s, size_t i)
 
 		if (!kmem_obj_live(avc) || avc->anon_vma != av)
 			check_report(ctx, "anon_vma %p: tree holds a foreign or freed link", (void *)av);
-		else if (!kmem_obj_live(avc->vma) || avc->vma->vm_removed)
+		else if (!kmem_obj_live(avc->vma) || avc->vma->vm_mm->exited ||
+			 vma_lookup(avc->vma->vm_mm, avc->vma->vm_start) != avc->vma)
+			/* looked up in its mm, not read from the vm_removed flag */
 			check_report(ctx, "anon_vma %p: tree holds a VMA that is gone", (void *)av);
 	}
 	if (av->root->root != av->root)
