@@ -36,28 +36,9 @@ static int too_costly(const struct scenario *scn)
 	return pages > FUZZ_PAGE_BUDGET;
 }
 
-/*
- * Only the first operation that shows violations is judged: once a design
- * has shown a documented flaw its world is corrupt (a freed VMA still in
- * the tree, say), and what later operations show is the echo of it.
- */
-static void judge_diag(const char *mode, char *diag)
+static void fail_line(const char *line, void *arg)
 {
-	static const char tag[] = "invariant violated: ";
-	unsigned long first = 0;
-	char *save = NULL;
-
-	for (char *line = strtok_r(diag, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *v = strstr(line, tag), *colon = strchr(line, ':');
-		unsigned long at = colon ? strtoul(colon + 1, NULL, 10) : 0;
-
-		if (!v || !at)
-			fuzz_fail(mode, line);	/* the replayer says something it should not */
-		if (!first)
-			first = at;
-		if (at == first)
-			fuzz_judge_violation(mode, v + sizeof(tag) - 1);
-	}
+	fuzz_fail(arg, line);
 }
 
 static void replay_in(const struct scenario *scn, const char *mode, bool zero_page, int thp)
@@ -75,7 +56,8 @@ static void replay_in(const struct scenario *scn, const char *mode, bool zero_pa
 	fclose(o);
 	if (ret < 0)
 		fuzz_fail(mode, "the replayer failed to run a scenario that parsed");
-	judge_diag(mode, diag);
+	/* only the first operation that breaks is judged: see findings.h */
+	findings_judge_diag(mode, diag, fail_line, (void *)mode);
 	free(diag);
 	free(obs);
 }

@@ -2,6 +2,7 @@
 #include "mm/findings.h"
 
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Substrings of the checker's messages, with the finding each stands for. */
@@ -30,4 +31,37 @@ bool violation_is_documented(const char *mode, const char *violation)
 		if (strstr(violation, *k))
 			return true;
 	return false;
+}
+
+int findings_judge_diag(const char *mode, const char *diag,
+			void (*bad)(const char *line, void *arg), void *arg)
+{
+	static const char tag[] = ": invariant violated: ";
+	unsigned long first = 0;
+	int nr_bad = 0;
+
+	while (diag && *diag) {
+		const char *end = strchr(diag, '\n'), *colon = strchr(diag, ':');
+		size_t len = end ? (size_t)(end - diag) : strlen(diag);
+		char *line = strndup(diag, len), *v;
+		unsigned long at = colon && colon < diag + len ? strtoul(colon + 1, NULL, 10) : 0;
+
+		diag += len + (end ? 1 : 0);
+		if (!line)
+			abort();
+		if (!first)
+			first = at;
+		v = strstr(line, tag);
+		if (at && at != first) {
+			free(line);
+			continue;
+		}
+		if (!at || !v || !violation_is_documented(mode, v + sizeof(tag) - 1)) {
+			nr_bad++;
+			if (bad)
+				bad(line, arg);
+		}
+		free(line);
+	}
+	return nr_bad;
 }
