@@ -12,6 +12,7 @@
 #include <anonrmap/world.h>
 
 #include "scenario/gen.h"
+#include "scenario/predict.h"
 #include "scenario/replay.h"
 #include "scenario/scenario.h"
 
@@ -221,6 +222,27 @@ void gen_seed_config(uint64_t seed, struct anonrmap_config *cfg)
 	cfg->zero_page = seed & 1;
 }
 
+struct seed_check {
+	const struct scenario *scn;
+	const int *predict;
+	FILE *diag;
+	int wrong;
+};
+
+/* An operation the page-level state says must succeed (or fail) did not. */
+static void check_result(size_t i, int err, void *arg)
+{
+	struct seed_check *c = arg;
+	int want = c->predict[i];
+
+	if (want == PREDICT_ANY || err == want)
+		return;
+	c->wrong++;
+	fprintf(c->diag, "%s:%u: unexpected result: %s, but the state says %s\n", c->scn->path,
+		c->scn->ops[i].line, err ? obs_errno_name(-err) : "success",
+		want ? obs_errno_name(-want) : "success");
+}
+
 int scenario_replay_seed(uint64_t seed, const struct gen_opts *o, const char *mode,
 			 const struct anonrmap_config *cfg, FILE *diag)
 {
@@ -229,7 +251,8 @@ int scenario_replay_seed(uint64_t seed, const struct gen_opts *o, const char *mo
 	size_t len = 0;
 	struct scenario scn;
 	FILE *f = open_memstream(&text, &len), *sink;
-	int ret;
+	struct seed_check c = { .scn = &scn, .diag = diag };
+	int *predict, ret;
 
 	if (!f)
 		return -ENOMEM;
@@ -245,11 +268,20 @@ int scenario_replay_seed(uint64_t seed, const struct gen_opts *o, const char *mo
 		gen_seed_config(seed, &def);
 		cfg = &def;
 	}
+	predict = calloc(scn.nr_ops ? scn.nr_ops : 1, sizeof(*predict));
+	/* the busy window, and the spare window beyond it that moves go to */
+	ret = predict ? scenario_predict(&scn, 2 * o->pages + 64, predict) : -ENOMEM;
+	c.predict = predict;
 	sink = fopen("/dev/null", "w");
-	ret = sink ? scenario_replay(&scn, &(struct replay_opts){ .mode = mode,
-			.config = cfg, .check = true, .diag = diag }, sink) : -errno;
+	if (!ret)
+		ret = sink ? scenario_replay(&scn, &(struct replay_opts){ .mode = mode,
+				.config = cfg, .check = true, .diag = diag,
+				.on_result = check_result, .on_result_arg = &c }, sink) : -errno;
+	if (ret >= 0)
+		ret += c.wrong;
 	if (sink)
 		fclose(sink);
+	free(predict);
 	scenario_free(&scn);
 	free(text);
 	return ret;
