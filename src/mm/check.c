@@ -71,6 +71,41 @@ static int probe_one(struct folio *folio, struct vm_area_struct *vma,
 	return 0;
 }
 
+/*
+ * A PMD-mapped THP, recomputed from its 512 PTEs: the whole aligned 2 MiB
+ * inside one anonymous VMA whose pgoff is 2 MiB-aligned with its address
+ * (thp_vma_suitable_order()), every page present, and either the huge zero
+ * page throughout or anonymous folios with consecutive indexes.
+ */
+static void check_thp(struct check_ctx *ctx, struct mm_struct *mm, unsigned long haddr)
+{
+	struct vm_area_struct *vma = vma_lookup(mm, haddr);
+	int zero = 0, anon = 0;
+
+	if (!vma || vma->vm_end < haddr + HPAGE_PMD_SIZE || !vma_is_anonymous(vma)) {
+		check_report(ctx, "mm %u: THP at %lx is not inside one anonymous VMA", mm->id, haddr);
+		return;
+	}
+	if (((vma->vm_start >> PAGE_SHIFT) - vma->vm_pgoff) % HPAGE_PMD_NR)
+		check_report(ctx, "mm %u: THP at %lx in a VMA whose pgoff is not 2 MiB-aligned",
+			     mm->id, haddr);
+	for (unsigned long i = 0; i < HPAGE_PMD_NR; i++) {
+		pte_t *pte = pte_lookup(mm, haddr + i * PAGE_SIZE);
+		struct folio *folio = pte && pte_present(*pte) ? pte_folio(*pte) : NULL;
+
+		if (!folio || !kmem_obj_live(folio))
+			continue;
+		if (is_zero_folio(folio))
+			zero++;
+		else if (folio_test_anon(folio) &&
+			 folio->index == linear_page_index(vma, haddr) + i)
+			anon++;
+	}
+	if (zero != (int)HPAGE_PMD_NR && anon != (int)HPAGE_PMD_NR)
+		check_report(ctx, "mm %u: THP at %lx maps %d zero and %d anonymous pages of 512",
+			     mm->id, haddr, zero, anon);
+}
+
 static void check_pte(struct mm_struct *mm, unsigned long addr, pte_t *pte, void *arg)
 {
 	struct check_ctx *ctx = arg;
@@ -78,6 +113,10 @@ static void check_pte(struct mm_struct *mm, unsigned long addr, pte_t *pte, void
 	struct vm_area_struct *vma = vma_lookup(mm, addr);
 	struct rmap_probe probe = { mm, addr, false };
 
+	if (pmd_trans_huge(mm, addr) && ctx->thp_checked != (addr & HPAGE_PMD_MASK) + 1) {
+		ctx->thp_checked = (addr & HPAGE_PMD_MASK) + 1;
+		check_thp(ctx, mm, addr & HPAGE_PMD_MASK);
+	}
 	if (!kmem_obj_live(folio)) {
 		check_report(ctx, "mm %u: %lx maps a freed folio", mm->id, addr);
 		return;

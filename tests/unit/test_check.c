@@ -188,6 +188,34 @@ static void test_writable_zero_page(void **state)
 	assert_int_equal(anonrmap_check(f->world, NULL, NULL), 0);
 }
 
+/* A PMD-mapped THP that lost a page, or whose VMA's pgoff no longer fits it. */
+static void test_thp_damaged(void **state)
+{
+	struct fixture *f = *state;
+	struct mm_struct *mm = (struct mm_struct *)f->p0;
+	unsigned long huge = BASE + (64UL << 20);
+	struct vm_area_struct *vma;
+	struct folio *folio;
+
+	assert_int_equal(anonrmap_mmap(f->p0, huge, 2UL << 20, ANONRMAP_PROT_READ |
+				       ANONRMAP_PROT_WRITE, NULL, 0), 0);
+	assert_int_equal(anonrmap_madvise(f->p0, huge, 2UL << 20, ANONRMAP_MADV_HUGEPAGE), 0);
+	assert_int_equal(anonrmap_touch(f->p0, huge, 4096, true), 0);
+	assert_true(pmd_trans_huge(mm, huge));
+	assert_int_equal(anonrmap_check(f->world, collect, f), 0);
+
+	vma = vma_lookup(mm, huge);
+	vma->vm_pgoff++;
+	expect_report(f, "THP at 100004000000 in a VMA whose pgoff is not 2 MiB-aligned");
+	vma->vm_pgoff--;
+
+	folio = pte_folio(*pte_lookup(mm, huge + 4096));
+	pte_clear(mm, huge + 4096);
+	expect_report(f, "THP at 100004000000 maps 0 zero and 511 anonymous pages of 512");
+	set_pte(mm, huge + 4096, mk_pte(folio, true));
+	assert_int_equal(anonrmap_check(f->world, NULL, NULL), 0);
+}
+
 /* An object nothing reaches is a leak even if every reachable one is fine. */
 static void test_leaked_avc(void **state)
 {
@@ -220,6 +248,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_leaked_avc, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_writable_shared_page, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_writable_zero_page, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_thp_damaged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_healthy_world_after_exits, setup, teardown),
 	};
 
