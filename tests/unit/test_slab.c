@@ -49,21 +49,25 @@ static bool dies(void (*fn)(void))
 	return !WIFEXITED(status) || WEXITSTATUS(status) != 0;
 }
 
+/* A poisoning cache with one object allocated and freed; returns that object. */
+static struct obj *freed_object(struct kmem_cache *c, void (*ctor)(void *))
+{
+	struct obj *o;
+
+	kmem_cache_init(c, "t", sizeof(struct obj), sizeof(struct obj), ctor);
+	c->poison = true;
+	o = kmem_cache_alloc(c);
+	kmem_cache_free(c, o);
+	return o;
+}
+
 static void write_after_free(void)
 {
 	struct kmem_cache c;
-	struct obj *o;
+	struct obj *o = freed_object(&c, NULL);
 
-	kmem_cache_init(&c, "t", sizeof(struct obj), sizeof(struct obj), NULL);
-	c.poison = true;
-	o = kmem_cache_alloc(&c);
-	kmem_cache_free(&c, o);
-#ifndef __SANITIZE_ADDRESS__
-	o->b = 1;	/* under ASan this write itself is the report */
-#else
-	abort();
-#endif
-	kmem_cache_alloc(&c);	/* the reuse must notice */
+	o->b = 1;		/* ASan reports this write itself... */
+	kmem_cache_alloc(&c);	/* ...and without ASan the reuse must notice */
 }
 
 static void test_write_after_free_aborts(void **state)
@@ -76,10 +80,7 @@ static void reuse_untouched(void)
 	struct kmem_cache c;
 	struct obj *o;
 
-	kmem_cache_init(&c, "t", sizeof(struct obj), sizeof(struct obj), NULL);
-	c.poison = true;
-	o = kmem_cache_alloc(&c);
-	kmem_cache_free(&c, o);
+	freed_object(&c, NULL);
 	o = kmem_cache_alloc(&c);
 	if (o->a || o->b || o->p)
 		abort();	/* a reused object comes back zeroed */
@@ -98,11 +99,8 @@ static void test_poisoned_ctor_cache_reconstructs(void **state)
 	struct kmem_cache c;
 	struct obj *o;
 
-	kmem_cache_init(&c, "t", sizeof(struct obj), sizeof(struct obj), obj_ctor);
-	c.poison = true;
 	ctor_runs = 0;
-	o = kmem_cache_alloc(&c);
-	kmem_cache_free(&c, o);
+	freed_object(&c, obj_ctor);
 	o = kmem_cache_alloc(&c);
 	assert_int_equal(o->a, 42);
 	assert_int_equal(ctor_runs, 2);
@@ -131,14 +129,8 @@ static void test_typesafe_cache_keeps_fields(void **state)
 static void read_after_free(void)
 {
 	struct kmem_cache c;
-	struct obj *o;
-	volatile long v;
+	volatile long v = freed_object(&c, NULL)->a;
 
-	kmem_cache_init(&c, "t", sizeof(struct obj), sizeof(struct obj), NULL);
-	c.poison = true;
-	o = kmem_cache_alloc(&c);
-	kmem_cache_free(&c, o);
-	v = o->a;
 	(void)v;
 }
 #endif
