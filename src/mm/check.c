@@ -73,9 +73,10 @@ static int probe_one(struct folio *folio, struct vm_area_struct *vma,
 
 /*
  * A PMD-mapped THP, recomputed from its 512 PTEs: the whole aligned 2 MiB
- * inside one anonymous VMA whose pgoff is 2 MiB-aligned with its address
- * (thp_vma_suitable_order()), every page present, and either the huge zero
- * page throughout or anonymous folios with consecutive indexes.
+ * inside one anonymous VMA (Linux asks an anonymous VMA for no aligned
+ * pgoff, so a moved VMA may hold one anywhere), every page present, and
+ * either the huge zero page throughout or anonymous pages with consecutive
+ * indexes.
  */
 static void check_thp(struct check_ctx *ctx, struct mm_struct *mm, unsigned long haddr)
 {
@@ -86,9 +87,6 @@ static void check_thp(struct check_ctx *ctx, struct mm_struct *mm, unsigned long
 		check_report(ctx, "mm %u: THP at %lx is not inside one anonymous VMA", mm->id, haddr);
 		return;
 	}
-	if (((vma->vm_start >> PAGE_SHIFT) - vma->vm_pgoff) % HPAGE_PMD_NR)
-		check_report(ctx, "mm %u: THP at %lx in a VMA whose pgoff is not 2 MiB-aligned",
-			     mm->id, haddr);
 	for (unsigned long i = 0; i < HPAGE_PMD_NR; i++) {
 		pte_t *pte = pte_lookup(mm, haddr + i * PAGE_SIZE);
 		struct folio *folio = pte && pte_present(*pte) ? pte_folio(*pte) : NULL;
@@ -134,9 +132,10 @@ static void check_pte(struct mm_struct *mm, unsigned long addr, pte_t *pte, void
 	 * recounted from the page tables (check_mapcount), not read from
 	 * anon_exclusive, so a model that forgets to clear the flag still shows.
 	 */
-	if (pte_write(*pte) && !folio_test_anon(folio))
+	if (pte_write(*pte) && (is_zero_folio(folio) ||
+				(!folio_test_anon(folio) && !(vma->vm_flags & VM_SHARED))))
 		check_report(ctx, "mm %u: %lx maps a %s page writable", mm->id, addr,
-			     is_zero_folio(folio) ? "zero" : "page-cache");
+			     is_zero_folio(folio) ? "zero" : "private page-cache");
 	if (pte_write(*pte) && folio_test_anon(folio) && folio->check_mapcount != 1)
 		check_report(ctx, "mm %u: %lx is writable but %d PTEs map its folio #%lu",
 			     mm->id, addr, folio->check_mapcount, folio->serial);

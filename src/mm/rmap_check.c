@@ -95,10 +95,11 @@ static void check_counters(struct check_ctx *ctx, struct ptr_set *s)
 /*
  * Where a mapped anonymous folio points, from the PTE that maps it: into the
  * mapping VMA's anon_vma family (the kernel's __page_check_anon_rmap()), and
- * at the VMA's own anon_vma when the folio is exclusive, which is what
+ * at the VMA's own anon_vma when a small folio is exclusive, which is what
  * folio_move_anon_rmap() on reuse and __folio_set_anon() on a new folio
  * make it. An exclusive folio left on an ancestor's anon_vma would be found
- * by walks of every relative instead of its own VMA's.
+ * by walks of every relative instead of its own VMA's. (6.18 reuses a
+ * PTE-mapped large folio without moving it, so large ones are not asked.)
  */
 static void check_folio_anon_vma(struct mm_struct *mm, unsigned long addr, pte_t *pte, void *arg)
 {
@@ -115,7 +116,8 @@ static void check_folio_anon_vma(struct mm_struct *mm, unsigned long addr, pte_t
 	if (av->root != vma->anon_vma->root)
 		check_report(ctx, "mm %u %lx: folio #%lu is in another anon_vma family than its VMA",
 			     mm->id, addr, folio->serial);
-	else if (folio->anon_exclusive && folio->check_mapcount == 1 && av != vma->anon_vma)
+	else if (!folio->large && folio->anon_exclusive && folio->check_mapcount == 1 &&
+		 av != vma->anon_vma)
 		check_report(ctx, "mm %u %lx: exclusive folio #%lu is not on its VMA's own anon_vma",
 			     mm->id, addr, folio->serial);
 }

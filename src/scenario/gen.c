@@ -224,28 +224,31 @@ static void rule_mprotect_restore_forked(struct gen *g)
 }
 
 /*
- * A 2 MiB VMA moved so that its address and its page offset disagree
- * modulo 2 MiB (from misaligned to aligned, or the reverse): Linux maps no
- * PMD THP there, however the range is advised.
+ * A 4 MiB VMA moved so that its address and its page offset disagree
+ * modulo 2 MiB (from misaligned to aligned, or the reverse), then advised
+ * and faulted: Linux asks an anonymous VMA for no aligned pgoff, so a THP
+ * forms wherever an aligned 2 MiB of it has no page table yet. Touches stay
+ * short: a fault either maps a THP at once or one page.
  */
 static void rule_thp_misaligned_pgoff(struct gen *g)
 {
 	const char *p = any_proc(g);
-	unsigned int s = pick(g, GEN_HUGE_SLOTS), t = (s + 2) % GEN_HUGE_SLOTS;
-	uint64_t off = 4096ULL * (1 + pick(g, 8));
-	uint64_t from = GEN_HUGE_BASE + s * (2ULL << 20), to = GEN_HUGE_BASE + t * (2ULL << 20);
+	uint64_t off = 4096ULL * (1 + pick(g, 8)), from = GEN_HUGE_BASE, to = GEN_HUGE_BASE + (4ULL << 20);
 
 	if (pick(g, 2))
 		from += off;
 	else
 		to += off;
-	fprintf(g->out, "mmap %s 0x%llx 2M rw-\n", p, (unsigned long long)from);
+	fprintf(g->out, "mmap %s 0x%llx 4M rw-\n", p, (unsigned long long)from);
 	if (pick(g, 2))
 		fprintf(g->out, "touch %s 0x%llx 4K w\n", p, (unsigned long long)from);
-	fprintf(g->out, "mremap %s 0x%llx 2M 2M 0x%llx\n", p, (unsigned long long)from,
+	fprintf(g->out, "mremap %s 0x%llx 4M 4M 0x%llx\n", p, (unsigned long long)from,
 		(unsigned long long)to);
-	fprintf(g->out, "madvise %s 0x%llx 2M hugepage\n", p, (unsigned long long)to);
-	fprintf(g->out, "touch %s 0x%llx 2M %c\n", p, (unsigned long long)to, pick(g, 3) ? 'w' : 'r');
+	fprintf(g->out, "madvise %s 0x%llx 4M hugepage\n", p, (unsigned long long)to);
+	fprintf(g->out, "touch %s 0x%llx 4K %c\n", p,
+		(unsigned long long)((to + (2ULL << 20) - 1) & ~((2ULL << 20) - 1)),
+		pick(g, 3) ? 'w' : 'r');
+	gen_range_op(g, "touch", p, to + pick(g, 1016) * 4096ULL, 1 + pick(g, 8), " w");
 }
 
 /*
@@ -254,17 +257,18 @@ static void rule_thp_misaligned_pgoff(struct gen *g)
  */
 static void rule_thp_partial_zap(struct gen *g)
 {
-	const char *p = any_proc(g);
+	const char *p = any_proc(g), *c = NULL;
 	uint64_t h = GEN_HUGE_BASE + pick(g, GEN_HUGE_SLOTS) * (2ULL << 20);
-	uint64_t n = 1 + pick(g, 64), at = pick(g, 2) ? h : h + (2ULL << 20) - n * 4096;
+	uint64_t n = 1 + pick(g, 32), at = pick(g, 2) ? h : h + (2ULL << 20) - n * 4096;
 
 	fprintf(g->out, "mmap %s 0x%llx 2M rw-\n", p, (unsigned long long)h);
 	fprintf(g->out, "madvise %s 0x%llx 2M hugepage\n", p, (unsigned long long)h);
-	fprintf(g->out, "touch %s 0x%llx 2M %c\n", p, (unsigned long long)h, pick(g, 4) ? 'w' : 'r');
+	fprintf(g->out, "touch %s 0x%llx 4K %c\n", p, (unsigned long long)h, pick(g, 4) ? 'w' : 'r');
 	if (pick(g, 2))
-		gen_fork_child(g, p);
+		c = gen_fork_child(g, p);
 	gen_range_op(g, "madvise", p, at, n, " dontneed");
-	gen_range_op(g, "touch", p, h, 512, pick(g, 2) ? " w" : " r");
+	gen_range_op(g, "touch", p, at, n, pick(g, 2) ? " w" : " r");
+	gen_range_op(g, "touch", c && pick(g, 2) ? c : p, h + pick(g, 512) * 4096ULL, 1, " w");
 }
 
 /* Read faults in a private file mapping (fault-around), then fork and CoW. */
@@ -318,6 +322,7 @@ void gen_opts_default(struct gen_opts *o)
 	o->migrate = false;
 	o->huge = false;
 	o->large = false;
+	o->rules = true;
 }
 
 void scenario_generate(uint64_t seed, const struct gen_opts *o, FILE *out)
@@ -338,11 +343,12 @@ void scenario_generate(uint64_t seed, const struct gen_opts *o, FILE *out)
 	for (unsigned int i = 0; i < o->ops; i++) {
 		unsigned int r = pick(&g, 100);
 
-		if (r >= 90) {	/* one operation in ten is a rule sequence */
+		if (o->rules && r >= 90) {	/* one operation in ten is a rule sequence */
 			gen_rule(&g);
 			continue;
 		}
-		r = r * 100 / 90;
+		if (o->rules)
+			r = r * 100 / 90;
 
 		if (r < 22)
 			gen_mmap(&g);

@@ -17,6 +17,12 @@ struct gen_opts {
 	bool migrate;		/* also emit migrate (the kernel runner refuses it) */
 	bool huge;		/* also map 2 MiB-aligned regions and advise hugepage */
 	bool large;		/* also map regions where mTHP blocks of every size fit */
+	/*
+	 * One operation in ten is a sequence aimed at a behaviour rule
+	 * (default on). The failure-injection test turns it off: its legal
+	 * partial states are worked out for the plain generator's operations.
+	 */
+	bool rules;
 };
 
 void gen_opts_default(struct gen_opts *o);

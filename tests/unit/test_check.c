@@ -188,13 +188,12 @@ static void test_writable_zero_page(void **state)
 	assert_int_equal(anonrmap_check(f->world, NULL, NULL), 0);
 }
 
-/* A PMD-mapped THP that lost a page, or whose VMA's pgoff no longer fits it. */
+/* A PMD-mapped THP that lost a page, as a zap that forgot to split would leave it. */
 static void test_thp_damaged(void **state)
 {
 	struct fixture *f = *state;
 	struct mm_struct *mm = (struct mm_struct *)f->p0;
 	unsigned long huge = BASE + (64UL << 20);
-	struct vm_area_struct *vma;
 	struct folio *folio;
 
 	assert_int_equal(anonrmap_mmap(f->p0, huge, 2UL << 20, ANONRMAP_PROT_READ |
@@ -203,11 +202,6 @@ static void test_thp_damaged(void **state)
 	assert_int_equal(anonrmap_touch(f->p0, huge, 4096, true), 0);
 	assert_true(pmd_trans_huge(mm, huge));
 	assert_int_equal(anonrmap_check(f->world, collect, f), 0);
-
-	vma = vma_lookup(mm, huge);
-	vma->vm_pgoff++;
-	expect_report(f, "THP at 100004000000 in a VMA whose pgoff is not 2 MiB-aligned");
-	vma->vm_pgoff--;
 
 	folio = pte_folio(*pte_lookup(mm, huge + 4096));
 	pte_clear(mm, huge + 4096);
