@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <anonrmap/world.h>
+
 #include "fuzz_common.h"
 #include "scenario/replay.h"
 #include "scenario/scenario.h"
@@ -41,7 +43,8 @@ static void fail_line(const char *line, void *arg)
 	fuzz_fail(arg, line);
 }
 
-static void replay_in(const struct scenario *scn, const char *mode, bool zero_page, int thp)
+static void replay_in(const struct scenario *scn, const char *mode,
+		      const struct anonrmap_config *cfg)
 {
 	char *diag = NULL, *obs = NULL;
 	size_t dlen = 0, olen = 0;
@@ -50,8 +53,8 @@ static void replay_in(const struct scenario *scn, const char *mode, bool zero_pa
 
 	if (!d || !o)
 		abort();
-	ret = scenario_replay(scn, &(struct replay_opts){ .mode = mode, .zero_page = zero_page,
-			.thp = thp, .check = true, .diag = d }, o);
+	ret = scenario_replay(scn, &(struct replay_opts){ .mode = mode, .config = cfg,
+			.check = true, .diag = d }, o);
 	fclose(d);
 	fclose(o);
 	if (ret < 0)
@@ -76,12 +79,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	if (!too_costly(&scn)) {
-		/* the host setting must not matter: vary it with the input */
-		bool zero_page = size & 1;
-		int thp = (int)((size >> 1) % 3);
+		/* the kernel configuration must not matter: vary it with the input */
+		struct anonrmap_config cfg;
 
+		anonrmap_config_init(&cfg);
+		cfg.zero_page = size & 1;
+		cfg.thp = (enum anonrmap_thp)((size >> 1) % 3);
+		cfg.huge_zero_page = cfg.zero_page && (size & 8);
 		for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++)
-			replay_in(&scn, modes[m], zero_page, thp);
+			replay_in(&scn, modes[m], &cfg);
 	}
 	scenario_free(&scn);
 	return 0;
