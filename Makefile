@@ -7,13 +7,23 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 PKGS := liburcu-dev libcmocka-dev pkg-config zlib1g-dev gnuplot-nox graphviz
 # What `make plots` times: 10^6 VMAs takes minutes, so plots stop at 10^5.
 SPEED_ARGS ?= --max-vmas 100000 --reps 7
+# libFuzzer and the sanitizer runtimes for clang (Debian 12 package names)
+FUZZ_PKGS := clang libclang-rt-14-dev
+FUZZ_SECONDS ?= 60
 
-.PHONY: all deps configure build test bench speed plots clean
+.PHONY: all deps deps-fuzz configure build test asan fuzz ci bench speed plots clean
 
 all: build
 
 deps:
-	@missing=""; for p in $(PKGS); do \
+	@$(MAKE) -s install-pkgs WANT="$(PKGS)"
+
+deps-fuzz: deps
+	@$(MAKE) -s install-pkgs WANT="$(FUZZ_PKGS)"
+
+.PHONY: install-pkgs
+install-pkgs:
+	@missing=""; for p in $(WANT); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -30,6 +40,21 @@ build: configure
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
+
+# The non-kernel suite again under AddressSanitizer + UBSan (gcc).
+asan: deps
+	@[ -f build-asan/CMakeCache.txt ] || cmake --preset asan
+	cmake --build build-asan -j$(JOBS)
+	cd build-asan && ctest -LE kernel --output-on-failure -j$(JOBS)
+
+# Both libFuzzer targets for FUZZ_SECONDS each (docs/fuzzing.md).
+fuzz: deps-fuzz
+	@[ -f build-fuzz/CMakeCache.txt ] || cmake --preset fuzz
+	cmake --build build-fuzz -j$(JOBS)
+	sh fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
+
+# What CI runs after `make test`.
+ci: asan fuzz
 
 # The tables on stdout, then the pictures in $(BUILD)/bench at a size that
 # keeps the whole target under two minutes on a fresh clone; `make plots`
@@ -55,4 +80,4 @@ plots: build
 	bench/plot.sh $(BUILD)/bench/slab.csv $(BUILD)/bench $(BUILD)/bench
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) build-asan build-fuzz

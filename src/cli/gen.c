@@ -153,7 +153,10 @@ int cmd_fuzz(int argc, char **argv)
 			       "                    [--ops N] [--procs N] [--pages N] [--migrate] [--huge]\n"
 			       "                    [--large-folios] [KERNEL CONFIGURATION]\n\n"
 			       "Replay the generated scenarios of N seeds (default 1000, from 1) with\n"
-			       "the invariant checker after every operation. Prints each failing seed\n"
+			       "the invariant checker after every operation. An operation whose result\n"
+			       "differs from what the page-level state implies (a write touch of rw-\n"
+			       "pages that fails, an mmap over a mapping that succeeds) fails the seed\n"
+			       "too. Prints each failing seed\n"
 			       "(replay it with 'anonrmap gen SEED | anonrmap replay --check /dev/stdin'\n"
 			       "in the same configuration) and ends with 'N passed, M failed'.\n"
 			       "Modes: %s.\n\n"
@@ -202,7 +205,8 @@ int cmd_fuzz(int argc, char **argv)
 
 		if (ret) {
 			failed++;
-			printf("seed %llu: %s\n", s, ret < 0 ? strerror(-ret) : "invariant violated");
+			printf("seed %llu: %s\n", s, ret < 0 ? strerror(-ret) :
+			       "invariant violated or unexpected result");
 		}
 		if (isatty(STDERR_FILENO) && time(NULL) != last) {
 			last = time(NULL);

@@ -7,6 +7,14 @@
  * what SLAB_TYPESAFE_BY_RCU guarantees for anon_vma. Each object carries a
  * header saying whether it is allocated, so the checker can tell a pointer to
  * a freed object from a live one instead of crashing on it.
+ *
+ * A cache with poison set fills each freed object with POISON_FREE, checks
+ * on reuse that nothing wrote it since (abort if so), and under ASan marks
+ * it unaddressable until then, so a read of freed memory shows too. The
+ * world leaves poison off only where the kernel's readers may look at a
+ * freed object: a SLAB_TYPESAFE_BY_RCU cache in a design whose lockless
+ * lookups do (see anon_rmap_ops.typesafe_reads); SLUB does not poison such
+ * caches either.
  */
 #ifndef ANONRMAP_SLAB_H
 #define ANONRMAP_SLAB_H
@@ -22,6 +30,7 @@ struct kmem_cache {
 	size_t size;		/* bytes of the simulated object */
 	size_t kernel_size;	/* bytes the kernel's object costs, for KB figures */
 	void (*ctor)(void *obj);	/* run once per object's first allocation */
+	bool poison;		/* poison freed objects; may be set after init */
 	long live, peak, allocs, frees;
 	void *freelist;
 	void *chunks;		/* every chunk of objects ever made, to release at the end */

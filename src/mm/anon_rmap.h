@@ -66,6 +66,14 @@ struct dot_ctx;
 
 struct anon_rmap_ops {
 	const char *name;
+	/*
+	 * The design's lockless lookups read fields of a freed VMA or
+	 * anon_vma, as the kernel may because those caches are
+	 * SLAB_TYPESAFE_BY_RCU (lazy's folio resolution does). The model then
+	 * keeps freed objects of those caches readable; otherwise it poisons
+	 * them, since one thread reading a freed object is always a bug.
+	 */
+	bool typesafe_reads;
 
 	/* anon_vma_prepare(): before the first anonymous folio of @vma. */
 	int (*prepare)(struct vm_area_struct *vma);

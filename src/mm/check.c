@@ -71,6 +71,39 @@ static int probe_one(struct folio *folio, struct vm_area_struct *vma,
 	return 0;
 }
 
+/*
+ * A PMD-mapped THP, recomputed from its 512 PTEs: the whole aligned 2 MiB
+ * inside one anonymous VMA (Linux asks an anonymous VMA for no aligned
+ * pgoff, so a moved VMA may hold one anywhere), every page present, and
+ * either the huge zero page throughout or anonymous pages with consecutive
+ * indexes.
+ */
+static void check_thp(struct check_ctx *ctx, struct mm_struct *mm, unsigned long haddr)
+{
+	struct vm_area_struct *vma = vma_lookup(mm, haddr);
+	int zero = 0, anon = 0;
+
+	if (!vma || vma->vm_end < haddr + HPAGE_PMD_SIZE || !vma_is_anonymous(vma)) {
+		check_report(ctx, "mm %u: THP at %lx is not inside one anonymous VMA", mm->id, haddr);
+		return;
+	}
+	for (unsigned long i = 0; i < HPAGE_PMD_NR; i++) {
+		pte_t *pte = pte_lookup(mm, haddr + i * PAGE_SIZE);
+		struct folio *folio = pte && pte_present(*pte) ? pte_folio(*pte) : NULL;
+
+		if (!folio || !kmem_obj_live(folio))
+			continue;
+		if (is_zero_folio(folio))
+			zero++;
+		else if (folio_test_anon(folio) &&
+			 folio->index == linear_page_index(vma, haddr) + i)
+			anon++;
+	}
+	if (zero != (int)HPAGE_PMD_NR && anon != (int)HPAGE_PMD_NR)
+		check_report(ctx, "mm %u: THP at %lx maps %d zero and %d anonymous pages of 512",
+			     mm->id, haddr, zero, anon);
+}
+
 static void check_pte(struct mm_struct *mm, unsigned long addr, pte_t *pte, void *arg)
 {
 	struct check_ctx *ctx = arg;
@@ -78,6 +111,10 @@ static void check_pte(struct mm_struct *mm, unsigned long addr, pte_t *pte, void
 	struct vm_area_struct *vma = vma_lookup(mm, addr);
 	struct rmap_probe probe = { mm, addr, false };
 
+	if (pmd_trans_huge(mm, addr) && ctx->thp_checked != (addr & HPAGE_PMD_MASK) + 1) {
+		ctx->thp_checked = (addr & HPAGE_PMD_MASK) + 1;
+		check_thp(ctx, mm, addr & HPAGE_PMD_MASK);
+	}
 	if (!kmem_obj_live(folio)) {
 		check_report(ctx, "mm %u: %lx maps a freed folio", mm->id, addr);
 		return;
@@ -88,8 +125,23 @@ static void check_pte(struct mm_struct *mm, unsigned long addr, pte_t *pte, void
 	}
 	if (pte_write(*pte) && !(vma->vm_flags & VM_WRITE))
 		check_report(ctx, "mm %u: %lx is writable in a read-only VMA", mm->id, addr);
+	/*
+	 * Only an anonymous page mapped once may be written: the zero page and
+	 * the page cache never are (a private mapping copies first), and a
+	 * page shared after fork must be copied on write. The sharing is
+	 * recounted from the page tables (check_mapcount), not read from
+	 * anon_exclusive, so a model that forgets to clear the flag still shows.
+	 */
+	if (pte_write(*pte) && (is_zero_folio(folio) ||
+				(!folio_test_anon(folio) && !(vma->vm_flags & VM_SHARED))))
+		check_report(ctx, "mm %u: %lx maps a %s page writable", mm->id, addr,
+			     is_zero_folio(folio) ? "zero" : "private page-cache");
+	if (pte_write(*pte) && folio_test_anon(folio) && folio->check_mapcount != 1)
+		check_report(ctx, "mm %u: %lx is writable but %d PTEs map its folio #%lu",
+			     mm->id, addr, folio->check_mapcount, folio->serial);
 	if (pte_write(*pte) && folio_test_anon(folio) && !folio->anon_exclusive)
-		check_report(ctx, "mm %u: %lx is writable but its folio is shared", mm->id, addr);
+		check_report(ctx, "mm %u: %lx is writable but its folio is not marked exclusive",
+			     mm->id, addr);
 	if (!folio_test_anon(folio))
 		return;
 	if (folio->index != linear_page_index(vma, addr))
@@ -109,10 +161,9 @@ static void count_mapping(struct mm_struct *mm, unsigned long addr, pte_t *pte, 
 		folio->check_mapcount++;
 }
 
-/* Each folio's mapcount and refcount, recomputed from every page table. */
-static void check_folio_counts(struct check_ctx *ctx)
+/* How many PTEs map each folio, from every page table, before any check. */
+static void recount_mappings(struct world *w)
 {
-	struct world *w = ctx->world;
 	struct folio *folio;
 	struct mm_struct *mm;
 
@@ -121,6 +172,14 @@ static void check_folio_counts(struct check_ctx *ctx)
 	list_for_each_entry(mm, &w->mms, mmlist)
 		if (!mm->exited)
 			walk_present_ptes(mm, 0, TASK_SIZE, count_mapping, NULL);
+}
+
+/* Each folio's stored mapcount and refcount against the recount. */
+static void check_folio_counts(struct check_ctx *ctx)
+{
+	struct world *w = ctx->world;
+	struct folio *folio;
+
 	list_for_each_entry(folio, &w->folios, lru) {
 		int expect;
 
@@ -136,6 +195,9 @@ static void check_folio_counts(struct check_ctx *ctx)
 		if (folio->kind == FOLIO_ANON && folio->mapcount == 0)
 			check_report(ctx, "folio #%lu: anonymous and unmapped, yet alive",
 				     folio->serial);
+		if (folio->kind == FOLIO_ANON && folio->anon_exclusive && folio->check_mapcount > 1)
+			check_report(ctx, "folio #%lu: marked exclusive but %d PTEs map it",
+				     folio->serial, folio->check_mapcount);
 	}
 }
 
@@ -144,6 +206,7 @@ int check_world(struct world *w, void (*report)(const char *, void *), void *arg
 	struct check_ctx ctx = { .world = w, .report = report, .arg = arg };
 	struct mm_struct *mm;
 
+	recount_mappings(w);
 	list_for_each_entry(mm, &w->mms, mmlist) {
 		if (mm->exited)
 			continue;

@@ -12,6 +12,7 @@ struct check_ctx {
 	void (*report)(const char *msg, void *arg);
 	void *arg;
 	int violations;
+	unsigned long thp_checked;	/* last PMD range check_thp() looked at, + 1 */
 };
 
 void check_report(struct check_ctx *ctx, const char *fmt, ...)

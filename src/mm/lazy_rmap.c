@@ -523,7 +523,14 @@ static void lazy_folio_move(struct folio *folio, struct vm_area_struct *vma)
 	if (!anon_vma) {
 		struct vm_area_struct *root_vma = vma_anon_vma_lazy_root(vma);
 
-		folio->mapping = (unsigned long)root_vma + FOLIO_MAPPING_ANON_VMA_LAZY;
+		/*
+		 * No state at all: a VMA that finding 3 freed while it stayed in
+		 * the tree, faulted again. The kernel would be running on freed
+		 * memory; the model leaves the folio as it was so the run goes on
+		 * and the checker reports it, instead of naming no VMA.
+		 */
+		if (root_vma)
+			folio->mapping = (unsigned long)root_vma + FOLIO_MAPPING_ANON_VMA_LAZY;
 		return;
 	}
 	folio->mapping = (unsigned long)anon_vma + FOLIO_MAPPING_ANON;
@@ -672,6 +679,7 @@ static void lazy_dot_vma(struct dot_ctx *ctx, const struct vm_area_struct *vma)
 
 const struct anon_rmap_ops lazy_anon_rmap_ops = {
 	.name = "lazy",
+	.typesafe_reads = true,
 	.prepare = lazy_prepare,
 	.vma_has_anon = lazy_vma_has_anon,
 	.clone = lazy_clone,

@@ -48,7 +48,9 @@ static void check_anon_vma(struct check_ctx *ctx, struct ptr_set *s, size_t i)
 
 		if (!kmem_obj_live(avc) || avc->anon_vma != av)
 			check_report(ctx, "anon_vma %p: tree holds a foreign or freed link", (void *)av);
-		else if (!kmem_obj_live(avc->vma) || avc->vma->vm_removed)
+		else if (!kmem_obj_live(avc->vma) || avc->vma->vm_mm->exited ||
+			 vma_lookup(avc->vma->vm_mm, avc->vma->vm_start) != avc->vma)
+			/* looked up in its mm, not read from the vm_removed flag */
 			check_report(ctx, "anon_vma %p: tree holds a VMA that is gone", (void *)av);
 	}
 	if (av->root->root != av->root)
@@ -90,6 +92,36 @@ static void check_counters(struct check_ctx *ctx, struct ptr_set *s)
 	}
 }
 
+/*
+ * Where a mapped anonymous folio points, from the PTE that maps it: into the
+ * mapping VMA's anon_vma family (the kernel's __page_check_anon_rmap()), and
+ * at the VMA's own anon_vma when a small folio is exclusive, which is what
+ * folio_move_anon_rmap() on reuse and __folio_set_anon() on a new folio
+ * make it. An exclusive folio left on an ancestor's anon_vma would be found
+ * by walks of every relative instead of its own VMA's. (6.18 reuses a
+ * PTE-mapped large folio without moving it, so large ones are not asked.)
+ */
+static void check_folio_anon_vma(struct mm_struct *mm, unsigned long addr, pte_t *pte, void *arg)
+{
+	struct check_ctx *ctx = arg;
+	struct folio *folio = pte_folio(*pte);
+	struct vm_area_struct *vma = vma_lookup(mm, addr);
+	struct anon_vma *av;
+
+	if (!vma || !kmem_obj_live(folio) || !folio_test_anon(folio))
+		return;	/* reported by the generic checks */
+	av = folio_anon_vma(folio);
+	if (!vma->anon_vma || !kmem_obj_live(vma->anon_vma) || !kmem_obj_live(av))
+		return;	/* reported by the chain and folio checks */
+	if (av->root != vma->anon_vma->root)
+		check_report(ctx, "mm %u %lx: folio #%lu is in another anon_vma family than its VMA",
+			     mm->id, addr, folio->serial);
+	else if (!folio->large && folio->anon_exclusive && folio->check_mapcount == 1 &&
+		 av != vma->anon_vma)
+		check_report(ctx, "mm %u %lx: exclusive folio #%lu is not on its VMA's own anon_vma",
+			     mm->id, addr, folio->serial);
+}
+
 void classic_check(struct check_ctx *ctx);
 void classic_check(struct check_ctx *ctx)
 {
@@ -107,6 +139,7 @@ void classic_check(struct check_ctx *ctx)
 			nr_vma++;
 			check_vma_chain(ctx, &s, vma, &nr_avc);
 		}
+		walk_present_ptes(mm, 0, TASK_SIZE, check_folio_anon_vma, ctx);
 	}
 	/* roots pinned only by their children are reachable through them */
 	for (size_t i = 0; i < s.nr; i++)

@@ -59,6 +59,12 @@ struct world *world_create(const struct anon_rmap_ops *rmap, bool zero_page,
 	w->cow_context_cache.fail = &w->fail;
 	w->cow_context_cache.fail_site = FAULT_COW_CONTEXT;
 	INIT_LIST_HEAD(&w->cow_contexts);
+	for (int i = 0; i < NR_WORLD_CACHES; i++)
+		w->caches[i].poison = true;
+	w->large_cache.poison = true;
+	/* both are SLAB_TYPESAFE_BY_RCU in the kernel */
+	vm_area_cachep(w)->poison = !rmap->typesafe_reads;
+	anon_vma_cachep(w)->poison = !rmap->typesafe_reads;
 	w->zero_folio = folio_alloc_zero(w);
 	if (!w->zero_folio) {
 		world_destroy(w);

@@ -12,6 +12,7 @@
 #include <anonrmap/world.h>
 
 #include "scenario/gen.h"
+#include "scenario/predict.h"
 #include "scenario/replay.h"
 #include "scenario/scenario.h"
 
@@ -155,6 +156,164 @@ static void gen_fork_or_exit(struct gen *g)
 	}
 }
 
+/*
+ * Sequences aimed at the rules that otherwise rest on one or two
+ * hand-written scenarios each, so the generated corpus guards them too.
+ * Each takes a fresh spot of the busy window; if something is mapped
+ * there already, the sequence still runs and meets that instead.
+ */
+
+/* fork @parent if a process slot is free; the child's name, or NULL */
+static const char *gen_fork_child(struct gen *g, const char *parent)
+{
+	if (g->nr_live >= g->o->max_procs)
+		return NULL;
+	snprintf(g->live[g->nr_live], sizeof(g->live[0]), "C%u", ++g->next_name);
+	fprintf(g->out, "fork %s %s\n", parent, g->live[g->nr_live]);
+	return g->live[g->nr_live++];
+}
+
+static void gen_range_op(struct gen *g, const char *op, const char *p, uint64_t addr,
+			 uint64_t pages, const char *tail)
+{
+	fprintf(g->out, "%s %s 0x%llx %lluK%s\n", op, p, (unsigned long long)addr,
+		(unsigned long long)pages * 4, tail);
+}
+
+/*
+ * A range between two faulted neighbours with different anon_vmas: filled
+ * by mmap, or restored by mprotect. Linux merges it with one side only
+ * (both would need one anon_vma).
+ */
+static void rule_merge_two_anon_vmas(struct gen *g)
+{
+	const char *p = any_proc(g);
+	uint64_t a = any_addr(g), n = 1 + pick(g, 4), pg = 4096;
+
+	if (pick(g, 2)) {
+		gen_range_op(g, "mmap", p, a, n, " rw-");
+		gen_range_op(g, "touch", p, a, n, " w");
+		gen_range_op(g, "mmap", p, a + 2 * n * pg, n, " rw-");
+		gen_range_op(g, "touch", p, a + 2 * n * pg, n, " w");
+		gen_range_op(g, "mmap", p, a + n * pg, n, " rw-");
+	} else {
+		gen_range_op(g, "mmap", p, a, 3 * n, " rw-");
+		gen_range_op(g, "mprotect", p, a + n * pg, n, " r--");
+		gen_range_op(g, "touch", p, a, n, " w");
+		gen_range_op(g, "touch", p, a + 2 * n * pg, n, " w");
+		gen_range_op(g, "mprotect", p, a + n * pg, n, " rw-");
+	}
+	gen_range_op(g, "touch", p, a, 3 * n, pick(g, 2) ? " w" : " r");
+}
+
+/* mprotect away and back in the middle of a VMA whose neighbours were forked. */
+static void rule_mprotect_restore_forked(struct gen *g)
+{
+	const char *p = any_proc(g), *c, *q;
+	uint64_t a = any_addr(g), n = 1 + pick(g, 4), pg = 4096;
+
+	gen_range_op(g, "mmap", p, a, 3 * n, " rw-");
+	gen_range_op(g, "touch", p, a, 3 * n, " w");
+	c = gen_fork_child(g, p);
+	q = c && pick(g, 3) ? c : p;
+	gen_range_op(g, "mprotect", q, a + n * pg, n, " r--");
+	if (pick(g, 2))
+		gen_range_op(g, "touch", q, a + n * pg, n, " r");
+	gen_range_op(g, "mprotect", q, a + n * pg, n, " rw-");
+	gen_range_op(g, "touch", q, a, 3 * n, " w");
+}
+
+/*
+ * A 4 MiB VMA moved so that its address and its page offset disagree
+ * modulo 2 MiB (from misaligned to aligned, or the reverse), then advised
+ * and faulted: Linux asks an anonymous VMA for no aligned pgoff, so a THP
+ * forms wherever an aligned 2 MiB of it has no page table yet. Touches stay
+ * short: a fault either maps a THP at once or one page.
+ */
+static void rule_thp_misaligned_pgoff(struct gen *g)
+{
+	const char *p = any_proc(g);
+	uint64_t off = 4096ULL * (1 + pick(g, 8)), from = GEN_HUGE_BASE, to = GEN_HUGE_BASE + (4ULL << 20);
+
+	if (pick(g, 2))
+		from += off;
+	else
+		to += off;
+	fprintf(g->out, "mmap %s 0x%llx 4M rw-\n", p, (unsigned long long)from);
+	if (pick(g, 2))
+		fprintf(g->out, "touch %s 0x%llx 4K w\n", p, (unsigned long long)from);
+	fprintf(g->out, "mremap %s 0x%llx 4M 4M 0x%llx\n", p, (unsigned long long)from,
+		(unsigned long long)to);
+	fprintf(g->out, "madvise %s 0x%llx 4M hugepage\n", p, (unsigned long long)to);
+	fprintf(g->out, "touch %s 0x%llx 4K %c\n", p,
+		(unsigned long long)((to + (2ULL << 20) - 1) & ~((2ULL << 20) - 1)),
+		pick(g, 3) ? 'w' : 'r');
+	gen_range_op(g, "touch", p, to + pick(g, 1016) * 4096ULL, 1 + pick(g, 8), " w");
+}
+
+/*
+ * A THP, then MADV_DONTNEED of its head or tail only: Linux splits the PMD
+ * and zaps just those pages; the rest stays mapped, now by PTEs.
+ */
+static void rule_thp_partial_zap(struct gen *g)
+{
+	const char *p = any_proc(g), *c = NULL;
+	uint64_t h = GEN_HUGE_BASE + pick(g, GEN_HUGE_SLOTS) * (2ULL << 20);
+	uint64_t n = 1 + pick(g, 32), at = pick(g, 2) ? h : h + (2ULL << 20) - n * 4096;
+
+	fprintf(g->out, "mmap %s 0x%llx 2M rw-\n", p, (unsigned long long)h);
+	fprintf(g->out, "madvise %s 0x%llx 2M hugepage\n", p, (unsigned long long)h);
+	fprintf(g->out, "touch %s 0x%llx 4K %c\n", p, (unsigned long long)h, pick(g, 4) ? 'w' : 'r');
+	if (pick(g, 2))
+		c = gen_fork_child(g, p);
+	gen_range_op(g, "madvise", p, at, n, " dontneed");
+	gen_range_op(g, "touch", p, at, n, pick(g, 2) ? " w" : " r");
+	gen_range_op(g, "touch", c && pick(g, 2) ? c : p, h + pick(g, 512) * 4096ULL, 1, " w");
+}
+
+/* Read faults in a private file mapping (fault-around), then fork and CoW. */
+static void rule_fork_after_file_reads(struct gen *g)
+{
+	const char *p = any_proc(g), *c;
+	uint64_t a = any_addr(g), n = 1 + pick(g, 8);
+	bool rw = pick(g, 3);
+
+	fprintf(g->out, "mmap %s 0x%llx %lluK %s lib 0x%x\n", p, (unsigned long long)a,
+		(unsigned long long)n * 4, rw ? "rw-" : "r--", pick(g, 8) * 4096);
+	gen_range_op(g, "touch", p, a, n, " r");
+	c = gen_fork_child(g, p);
+	if (c && rw)
+		gen_range_op(g, "touch", c, a + pick(g, n) * 4096, 1, " w");
+	gen_range_op(g, "touch", rw && pick(g, 2) ? p : c ? c : p, a, n, rw ? " w" : " r");
+}
+
+static void gen_rule(struct gen *g)
+{
+	switch (pick(g, 4)) {
+	case 0:
+		rule_merge_two_anon_vmas(g);
+		break;
+	case 1:
+		rule_mprotect_restore_forked(g);
+		break;
+	case 2:
+		if (g->o->huge) {
+			if (pick(g, 2))
+				rule_thp_misaligned_pgoff(g);
+			else
+				rule_thp_partial_zap(g);
+			break;
+		}
+		/* fall through */
+	default:
+		if (g->file_declared)
+			rule_fork_after_file_reads(g);
+		else
+			rule_merge_two_anon_vmas(g);
+		break;
+	}
+}
+
 void gen_opts_default(struct gen_opts *o)
 {
 	o->ops = 60;
@@ -163,6 +322,7 @@ void gen_opts_default(struct gen_opts *o)
 	o->migrate = false;
 	o->huge = false;
 	o->large = false;
+	o->rules = true;
 }
 
 void scenario_generate(uint64_t seed, const struct gen_opts *o, FILE *out)
@@ -182,6 +342,13 @@ void scenario_generate(uint64_t seed, const struct gen_opts *o, FILE *out)
 	}
 	for (unsigned int i = 0; i < o->ops; i++) {
 		unsigned int r = pick(&g, 100);
+
+		if (o->rules && r >= 90) {	/* one operation in ten is a rule sequence */
+			gen_rule(&g);
+			continue;
+		}
+		if (o->rules)
+			r = r * 100 / 90;
 
 		if (r < 22)
 			gen_mmap(&g);
@@ -221,6 +388,27 @@ void gen_seed_config(uint64_t seed, struct anonrmap_config *cfg)
 	cfg->zero_page = seed & 1;
 }
 
+struct seed_check {
+	const struct scenario *scn;
+	const int *predict;
+	FILE *diag;
+	int wrong;
+};
+
+/* An operation the page-level state says must succeed (or fail) did not. */
+static void check_result(size_t i, int err, void *arg)
+{
+	struct seed_check *c = arg;
+	int want = c->predict[i];
+
+	if (want == PREDICT_ANY || err == want)
+		return;
+	c->wrong++;
+	fprintf(c->diag, "%s:%u: unexpected result: %s, but the state says %s\n", c->scn->path,
+		c->scn->ops[i].line, err ? obs_errno_name(-err) : "success",
+		want ? obs_errno_name(-want) : "success");
+}
+
 int scenario_replay_seed(uint64_t seed, const struct gen_opts *o, const char *mode,
 			 const struct anonrmap_config *cfg, FILE *diag)
 {
@@ -229,7 +417,8 @@ int scenario_replay_seed(uint64_t seed, const struct gen_opts *o, const char *mo
 	size_t len = 0;
 	struct scenario scn;
 	FILE *f = open_memstream(&text, &len), *sink;
-	int ret;
+	struct seed_check c = { .scn = &scn, .diag = diag };
+	int *predict, ret;
 
 	if (!f)
 		return -ENOMEM;
@@ -245,11 +434,20 @@ int scenario_replay_seed(uint64_t seed, const struct gen_opts *o, const char *mo
 		gen_seed_config(seed, &def);
 		cfg = &def;
 	}
+	predict = calloc(scn.nr_ops ? scn.nr_ops : 1, sizeof(*predict));
+	/* the busy window, and the spare window beyond it that moves go to */
+	ret = predict ? scenario_predict(&scn, 2 * o->pages + 64, predict) : -ENOMEM;
+	c.predict = predict;
 	sink = fopen("/dev/null", "w");
-	ret = sink ? scenario_replay(&scn, &(struct replay_opts){ .mode = mode,
-			.config = cfg, .check = true, .diag = diag }, sink) : -errno;
+	if (!ret)
+		ret = sink ? scenario_replay(&scn, &(struct replay_opts){ .mode = mode,
+				.config = cfg, .check = true, .diag = diag,
+				.on_result = check_result, .on_result_arg = &c }, sink) : -errno;
+	if (ret >= 0)
+		ret += c.wrong;
 	if (sink)
 		fclose(sink);
+	free(predict);
 	scenario_free(&scn);
 	free(text);
 	return ret;

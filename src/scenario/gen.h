@@ -17,6 +17,12 @@ struct gen_opts {
 	bool migrate;		/* also emit migrate (the kernel runner refuses it) */
 	bool huge;		/* also map 2 MiB-aligned regions and advise hugepage */
 	bool large;		/* also map regions where mTHP blocks of every size fit */
+	/*
+	 * One operation in ten is a sequence aimed at a behaviour rule
+	 * (default on). The failure-injection test turns it off: its legal
+	 * partial states are worked out for the plain generator's operations.
+	 */
+	bool rules;
 };
 
 void gen_opts_default(struct gen_opts *o);
@@ -34,8 +40,10 @@ void gen_seed_config(uint64_t seed, struct anonrmap_config *cfg);
 
 /*
  * Generate, parse and replay @seed in @mode under @cfg (NULL:
- * gen_seed_config()) with the checker after every operation. Returns what
- * scenario_replay() returns, or -EINVAL (reported on @diag) if the
+ * gen_seed_config()) with the checker after every operation, and check each
+ * operation's result against what scenario_predict() says it must be.
+ * Returns the number of violations plus wrong results (each reported on
+ * @diag), a negative errno if the replay could not run, or -EINVAL if the
  * generator wrote a file that does not parse.
  */
 int scenario_replay_seed(uint64_t seed, const struct gen_opts *o, const char *mode,

@@ -271,6 +271,8 @@ int scenario_replay(const struct scenario *scn, const struct replay_opts *opts, 
 			continue;
 		}
 		err = run_op(r, op, out, &fatal);
+		if (opts->on_result)
+			opts->on_result(i, err, opts->on_result_arg);
 		if (opts->stats && op->op != SCN_FILE && op->op != SCN_OBSERVE)
 			count_event(r, opts->stats, op, err);
 		if (fail_nth)

@@ -46,6 +46,9 @@ struct replay_opts {
 	const char *stop_at;
 	int (*at_stop)(struct replay *r, void *arg);
 	void *stop_arg;
+	/* if set, called with each operation's index in scn->ops and its result */
+	void (*on_result)(size_t op, int err, void *arg);
+	void *on_result_arg;
 };
 
 

@@ -5,13 +5,18 @@
 # find_package(anonrmap). Both are how users will meet the library, and
 # neither is exercised by building inside the source tree.
 #
-# usage: install_test.sh CMAKE BUILD_DIR C_COMPILER GENERATOR
+# usage: install_test.sh CMAKE BUILD_DIR C_COMPILER GENERATOR [LDFLAGS]
+#
+# LDFLAGS are the build's own link flags: an archive built with
+# -fsanitize=address calls into the sanitizer runtime, so its consumer must
+# link that runtime too, as a user of a sanitized build would.
 set -eu
 
 cmake=$1
 build=$2
 cc=$3
 generator=$4
+ldflags=${5:-}
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
 work=$build/api-install
@@ -60,7 +65,7 @@ echo "pkg-config: $flags"
 # $flags is a list of words on purpose.
 # shellcheck disable=SC2086
 step cc-pkgconfig "$cc" -std=c11 -pedantic-errors -Wall -Wextra -Werror \
-	"$here/consumer/consumer.c" -o "$work/consumer-pkgconfig" $flags
+	"$here/consumer/consumer.c" -o "$work/consumer-pkgconfig" $flags $ldflags
 got=$("$work/consumer-pkgconfig") || fail "consumer built with pkg-config failed"
 [ "$got" = "$version" ] || fail "header says $got, anonrmap.pc says $version"
 echo "pkg-config consumer: ok ($got)"
@@ -68,6 +73,7 @@ unset PKG_CONFIG_PATH
 
 step cmake-configure "$cmake" -S "$here/consumer" -B "$work/cmake" -G "$generator" \
 	-DCMAKE_C_COMPILER="$cc" -DCMAKE_PREFIX_PATH="$prefix" \
+	-DCMAKE_EXE_LINKER_FLAGS="$ldflags" \
 	-DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF \
 	-DANONRMAP_EXPECTED_PREFIX="$prefix" -DANONRMAP_EXPECTED_VERSION="$version"
 step cmake-build "$cmake" --build "$work/cmake"

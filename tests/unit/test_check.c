@@ -149,6 +149,67 @@ static void test_mapcount_wrong(void **state)
 	((struct folio *)info.folio)->mapcount--;
 }
 
+/*
+ * A CoW bug that leaves both processes writing one page: the child's PTE
+ * made writable with the folio still mapped by P0, and the model's own
+ * anon_exclusive flag set as a buggy fork or reuse would set it. The
+ * checker must see the sharing by recounting PTEs, not by the flag.
+ */
+static void test_writable_shared_page(void **state)
+{
+	struct fixture *f = *state;
+	struct mm_struct *mm = (struct mm_struct *)f->child;
+	struct anonrmap_page_info info;
+	struct folio *folio;
+
+	assert_int_equal(anonrmap_page(f->child, BASE, &info), 0);
+	folio = (struct folio *)info.folio;
+	folio->anon_exclusive = true;
+	set_pte(mm, BASE, mk_pte(folio, true));
+	expect_report(f, "is writable but 2 PTEs map its folio");
+	set_pte(mm, BASE, mk_pte(folio, false));
+	expect_report(f, "marked exclusive but 2 PTEs map it");
+	folio->anon_exclusive = false;
+	assert_int_equal(anonrmap_check(f->world, NULL, NULL), 0);
+}
+
+/* The zero page and the page cache are never mapped writable. */
+static void test_writable_zero_page(void **state)
+{
+	struct fixture *f = *state;
+	struct mm_struct *mm = (struct mm_struct *)f->p0;
+	struct world *w = (struct world *)f->world;
+
+	/* page 3 of P0 is unfaulted; map the zero page there writable */
+	assert_non_null(pte_alloc(mm, BASE + 3 * 4096));
+	set_pte(mm, BASE + 3 * 4096, mk_pte(w->zero_folio, true));
+	expect_report(f, "maps a zero page writable");
+	pte_clear(mm, BASE + 3 * 4096);
+	assert_int_equal(anonrmap_check(f->world, NULL, NULL), 0);
+}
+
+/* A PMD-mapped THP that lost a page, as a zap that forgot to split would leave it. */
+static void test_thp_damaged(void **state)
+{
+	struct fixture *f = *state;
+	struct mm_struct *mm = (struct mm_struct *)f->p0;
+	unsigned long huge = BASE + (64UL << 20);
+	struct folio *folio;
+
+	assert_int_equal(anonrmap_mmap(f->p0, huge, 2UL << 20, ANONRMAP_PROT_READ |
+				       ANONRMAP_PROT_WRITE, NULL, 0), 0);
+	assert_int_equal(anonrmap_madvise(f->p0, huge, 2UL << 20, ANONRMAP_MADV_HUGEPAGE), 0);
+	assert_int_equal(anonrmap_touch(f->p0, huge, 4096, true), 0);
+	assert_true(pmd_trans_huge(mm, huge));
+	assert_int_equal(anonrmap_check(f->world, collect, f), 0);
+
+	folio = pte_folio(*pte_lookup(mm, huge + 4096));
+	pte_clear(mm, huge + 4096);
+	expect_report(f, "THP at 100004000000 maps 0 zero and 511 anonymous pages of 512");
+	set_pte(mm, huge + 4096, mk_pte(folio, true));
+	assert_int_equal(anonrmap_check(f->world, NULL, NULL), 0);
+}
+
 /* An object nothing reaches is a leak even if every reachable one is fine. */
 static void test_leaked_avc(void **state)
 {
@@ -179,6 +240,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_folio_lost_from_rmap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mapcount_wrong, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_leaked_avc, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_writable_shared_page, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_writable_zero_page, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_thp_damaged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_healthy_world_after_exits, setup, teardown),
 	};
 
