@@ -80,29 +80,56 @@ static void gen_mmap(struct gen *g)
 	uint64_t addr = any_addr(g);
 	unsigned int len = any_len(g);
 
+	const char *proc, *prot;
+	unsigned int off, size;
+
 	if (g->o->large && !pick(g, 3)) {
 		/* 64 KiB to 512 KiB where large folios of any size fit, sometimes off by a page */
-		addr = GEN_LARGE_BASE + (uint64_t)pick(g, GEN_LARGE_SLOTS) * (1ULL << 20) +
-		       (pick(g, 4) ? 0 : 4096 * (1 + pick(g, 15)));
-		fprintf(g->out, "mmap %s 0x%llx %uK rw-\n", any_proc(g),
-			(unsigned long long)addr, 64U << pick(g, 4));
+		addr = GEN_LARGE_BASE + (uint64_t)pick(g, GEN_LARGE_SLOTS) * (1ULL << 20);
+		addr += pick(g, 4) ? 0 : 4096 * (1 + pick(g, 15));
+		size = 64U << pick(g, 4);
+		proc = any_proc(g);
+		fprintf(g->out, "mmap %s 0x%llx %uK rw-\n", proc, (unsigned long long)addr, size);
 		return;
 	}
 	if (g->o->huge && !pick(g, 3)) {
 		/* a whole-THP-sized region, sometimes off by a page */
-		addr = GEN_HUGE_BASE + (uint64_t)pick(g, GEN_HUGE_SLOTS) * (2ULL << 20) +
-		       (pick(g, 4) ? 0 : 4096);
-		fprintf(g->out, "mmap %s 0x%llx %uM rw-\n", any_proc(g),
-			(unsigned long long)addr, 2 + 2 * pick(g, 2));
+		addr = GEN_HUGE_BASE + (uint64_t)pick(g, GEN_HUGE_SLOTS) * (2ULL << 20);
+		addr += pick(g, 4) ? 0 : 4096;
+		size = 2 + 2 * pick(g, 2);
+		proc = any_proc(g);
+		fprintf(g->out, "mmap %s 0x%llx %uM rw-\n", proc, (unsigned long long)addr, size);
 		return;
 	}
 
-	if (g->file_declared && !pick(g, 4))
-		fprintf(g->out, "mmap %s 0x%llx %uK %s lib 0x%x\n", any_proc(g),
-			(unsigned long long)addr, len * 4, any_prot(g), pick(g, 16) * 4096);
-	else
-		fprintf(g->out, "mmap %s 0x%llx %uK %s\n", any_proc(g),
-			(unsigned long long)addr, len * 4, any_prot(g));
+	if (g->file_declared && !pick(g, 4)) {
+		off = pick(g, 16) * 4096;
+		prot = any_prot(g);
+		proc = any_proc(g);
+		fprintf(g->out, "mmap %s 0x%llx %uK %s lib 0x%x\n", proc,
+			(unsigned long long)addr, len * 4, prot, off);
+	} else {
+		prot = any_prot(g);
+		proc = any_proc(g);
+		fprintf(g->out, "mmap %s 0x%llx %uK %s\n", proc, (unsigned long long)addr, len * 4,
+			prot);
+	}
+}
+
+/*
+ * "OP PROC ADDR LEN [TAIL]" on a random range. The draws are made one per
+ * statement, last argument first, which is the order gcc evaluated the
+ * arguments of the fprintf() this replaces: a seed gives the same file
+ * whatever compiler built the generator (C leaves argument order open).
+ */
+static void gen_simple(struct gen *g, const char *op, const char *tail)
+{
+	unsigned int len = any_len(g);
+	uint64_t addr = any_addr(g);
+	const char *proc = any_proc(g);
+
+	fprintf(g->out, "%s %s 0x%llx %uK%s%s\n", op, proc, (unsigned long long)addr, len * 4,
+		tail ? " " : "", tail ? tail : "");
 }
 
 static void gen_mremap(struct gen *g)
@@ -118,11 +145,12 @@ static void gen_mremap(struct gen *g)
 		 * table followed it.
 		 */
 		unsigned int from = pick(g, GEN_HUGE_SLOTS), to = pick(g, GEN_HUGE_SLOTS);
+		unsigned int off = pick(g, 2) ? 0 : 4096;
+		const char *proc = any_proc(g);
 
-		fprintf(g->out, "mremap %s 0x%llx 2M 2M 0x%llx\n", any_proc(g),
+		fprintf(g->out, "mremap %s 0x%llx 2M 2M 0x%llx\n", proc,
 			(unsigned long long)(GEN_HUGE_BASE + (uint64_t)from * (2ULL << 20)),
-			(unsigned long long)(GEN_HUGE_BASE + (uint64_t)to * (2ULL << 20) +
-					     (pick(g, 2) ? 0 : 4096)));
+			(unsigned long long)(GEN_HUGE_BASE + (uint64_t)to * (2ULL << 20) + off));
 		return;
 	}
 	if (pick(g, 3)) {
@@ -131,10 +159,14 @@ static void gen_mremap(struct gen *g)
 		/* the kernel refuses overlapping ranges; keep that case rare */
 		if ((to < addr + old_len * 4096ULL && addr < to + new_len * 4096ULL) && pick(g, 4))
 			to = GEN_BASE + (uint64_t)(g->o->pages + pick(g, g->o->pages)) * 4096;
-		fprintf(g->out, "mremap %s 0x%llx %uK %uK 0x%llx\n", any_proc(g),
+		const char *proc = any_proc(g);
+
+		fprintf(g->out, "mremap %s 0x%llx %uK %uK 0x%llx\n", proc,
 			(unsigned long long)addr, old_len * 4, new_len * 4, (unsigned long long)to);
 	} else {
-		fprintf(g->out, "mremap %s 0x%llx %uK %uK\n", any_proc(g),
+		const char *proc = any_proc(g);
+
+		fprintf(g->out, "mremap %s 0x%llx %uK %uK\n", proc,
 			(unsigned long long)addr, old_len * 4, new_len * 4);
 	}
 }
@@ -248,7 +280,12 @@ static void rule_thp_misaligned_pgoff(struct gen *g)
 	fprintf(g->out, "touch %s 0x%llx 4K %c\n", p,
 		(unsigned long long)((to + (2ULL << 20) - 1) & ~((2ULL << 20) - 1)),
 		pick(g, 3) ? 'w' : 'r');
-	gen_range_op(g, "touch", p, to + pick(g, 1016) * 4096ULL, 1 + pick(g, 8), " w");
+	{
+		/* last argument first, as gcc drew them (see gen_simple()) */
+		uint64_t pages = 1 + pick(g, 8), at = to + pick(g, 1016) * 4096ULL;
+
+		gen_range_op(g, "touch", p, at, pages, " w");
+	}
 }
 
 /*
@@ -268,7 +305,13 @@ static void rule_thp_partial_zap(struct gen *g)
 		c = gen_fork_child(g, p);
 	gen_range_op(g, "madvise", p, at, n, " dontneed");
 	gen_range_op(g, "touch", p, at, n, pick(g, 2) ? " w" : " r");
-	gen_range_op(g, "touch", c && pick(g, 2) ? c : p, h + pick(g, 512) * 4096ULL, 1, " w");
+	{
+		/* last argument first, as gcc drew them (see gen_simple()) */
+		uint64_t page = h + pick(g, 512) * 4096ULL;
+		const char *who = c && pick(g, 2) ? c : p;
+
+		gen_range_op(g, "touch", who, page, 1, " w");
+	}
 }
 
 /* Read faults in a private file mapping (fault-around), then fork and CoW. */
@@ -353,28 +396,24 @@ void scenario_generate(uint64_t seed, const struct gen_opts *o, FILE *out)
 		if (r < 22)
 			gen_mmap(&g);
 		else if (r < 45)
-			fprintf(out, "touch %s 0x%llx %uK %c\n", any_proc(&g),
-				(unsigned long long)any_addr(&g), any_len(&g) * 4, pick(&g, 3) ? 'w' : 'r');
+			gen_simple(&g, "touch", pick(&g, 3) ? "w" : "r");
 		else if (r < 55)
-			fprintf(out, "mprotect %s 0x%llx %uK %s\n", any_proc(&g),
-				(unsigned long long)any_addr(&g), any_len(&g) * 4, any_prot(&g));
+			gen_simple(&g, "mprotect", any_prot(&g));
 		else if (r < 63)
-			fprintf(out, "munmap %s 0x%llx %uK\n", any_proc(&g),
-				(unsigned long long)any_addr(&g), any_len(&g) * 4);
+			gen_simple(&g, "munmap", NULL);
 		else if (r < 73)
 			gen_mremap(&g);
-		else if (r < 81 && o->huge && !pick(&g, 2))
+		else if (r < 81 && o->huge && !pick(&g, 2)) {
+			uint64_t slot = GEN_HUGE_BASE + (uint64_t)pick(&g, GEN_HUGE_SLOTS) * (2ULL << 20);
+
 			fprintf(out, "madvise %s 0x%llx 2M hugepage\n", any_proc(&g),
-				(unsigned long long)(GEN_HUGE_BASE +
-						     (uint64_t)pick(&g, GEN_HUGE_SLOTS) * (2ULL << 20)));
-		else if (r < 81)
-			fprintf(out, "madvise %s 0x%llx %uK %s\n", any_proc(&g),
-				(unsigned long long)any_addr(&g), any_len(&g) * 4, advice[pick(&g, 7)]);
+				(unsigned long long)slot);
+		} else if (r < 81)
+			gen_simple(&g, "madvise", advice[pick(&g, 7)]);
 		else if (r < 95)
 			gen_fork_or_exit(&g);
 		else if (o->migrate && r < 98)
-			fprintf(out, "migrate %s 0x%llx %uK\n", any_proc(&g),
-				(unsigned long long)any_addr(&g), any_len(&g) * 4);
+			gen_simple(&g, "migrate", NULL);
 		else
 			fprintf(out, "observe step%u\n", i);
 	}
