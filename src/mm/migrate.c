@@ -59,6 +59,7 @@ static int migrate_folio(struct world *w, struct folio *folio)
 		dst->mapping = folio->mapping;
 		dst->index = folio->index;
 		dst->anon_exclusive = folio->anon_exclusive;
+		dst->split_from_large = folio->large || folio->split_from_large;
 		dst->mapcount = folio->mapcount;
 		dst->refcount = folio->mapcount;
 		if (w->rmap->folio_migrate)

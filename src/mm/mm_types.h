@@ -159,6 +159,13 @@ struct folio {
 	struct list_head lru;	/* world->folios; the world's driver */
 	struct folio_large *large;	/* NULL for an order-0 folio; constant */
 	/*
+	 * A page of a large folio that migration moved alone (the kernel
+	 * moves the whole folio; the model splits it). Like the pages of a
+	 * split large folio it keeps the large folio's mapping, which need not
+	 * be its VMA's own anon_vma even while exclusive. Constant.
+	 */
+	bool split_from_large;
+	/*
 	 * The rmap design's own word beside mapping (cowctx: the cow_context
 	 * the folio was created in or moved to); as mapping.
 	 */

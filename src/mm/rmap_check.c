@@ -99,7 +99,8 @@ static void check_counters(struct check_ctx *ctx, struct ptr_set *s)
  * folio_move_anon_rmap() on reuse and __folio_set_anon() on a new folio
  * make it. An exclusive folio left on an ancestor's anon_vma would be found
  * by walks of every relative instead of its own VMA's. (6.18 reuses a
- * PTE-mapped large folio without moving it, so large ones are not asked.)
+ * PTE-mapped large folio without moving it, so large ones are not asked,
+ * nor the pages migration split off one, which keep its mapping.)
  */
 static void check_folio_anon_vma(struct mm_struct *mm, unsigned long addr, pte_t *pte, void *arg)
 {
@@ -116,7 +117,8 @@ static void check_folio_anon_vma(struct mm_struct *mm, unsigned long addr, pte_t
 	if (av->root != vma->anon_vma->root)
 		check_report(ctx, "mm %u %lx: folio #%lu is in another anon_vma family than its VMA",
 			     mm->id, addr, folio->serial);
-	else if (!folio->large && folio->anon_exclusive && folio->check_mapcount == 1 &&
+	else if (!folio->large && !folio->split_from_large && folio->anon_exclusive &&
+		 folio->check_mapcount == 1 &&
 		 av != vma->anon_vma)
 		check_report(ctx, "mm %u %lx: exclusive folio #%lu is not on its VMA's own anon_vma",
 			     mm->id, addr, folio->serial);
