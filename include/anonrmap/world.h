@@ -2,9 +2,10 @@
 /*
  * libanonrmap: worlds, address spaces and files.
  *
- * A world is one simulated machine. Its functions are not thread-safe with
- * respect to each other: drive one world from one thread at a time (several
- * worlds may run in parallel threads).
+ * A world is one simulated machine. Its address spaces may be driven from
+ * any number of threads at once (<anonrmap/rmap.h> says how, and which
+ * designs allow it); creating and destroying the world itself is not
+ * thread-safe.
  */
 #ifndef ANONRMAP_PUBLIC_WORLD_H
 #define ANONRMAP_PUBLIC_WORLD_H
@@ -80,6 +81,14 @@ struct anonrmap_config {
 	 */
 	unsigned long fail_nth;
 	const char *fail_site;
+	/*
+	 * Debug: poison the freed objects of the SLAB_TYPESAFE_BY_RCU caches
+	 * (anon_vma, vm_area_struct) until they are reused, all but the
+	 * fields a correct RCU reader may still read, so that a reader that
+	 * skips its re-check reads poison. Off by default: lazy mode as
+	 * posted reads freed VMAs even from one thread.
+	 */
+	bool typesafe_poison;
 };
 
 /*
