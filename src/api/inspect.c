@@ -64,17 +64,25 @@ static int walk_one(struct folio *folio, struct vm_area_struct *vma,
 {
 	struct walk_adapter *a = arg;
 
+	rmap_one_check(folio, vma, address);
 	return a->fn((struct anonrmap_mm *)vma->vm_mm, address, a->arg);
 }
 
+/*
+ * Any thread may walk: the anon rmap is locked as folio_referenced() locks
+ * it, so the caller needs only a reference on the folio, not its mms'
+ * mmap_locks. A folio no longer mapped has nothing to walk.
+ */
 int anonrmap_rmap_walk(struct anonrmap_folio *p, anonrmap_rmap_fn fn, void *arg)
 {
 	struct folio *folio = (struct folio *)p;
 	struct walk_adapter a = { fn, arg };
+	struct rmap_walk_control rwc = { .rmap_one = walk_one, .arg = &a,
+					 .flags = RMAP_WALK_ANON_LOCK };
 
 	if (!folio || !kmem_obj_live(folio) || !folio_test_anon(folio))
 		return -EINVAL;
-	return rmap_walk(folio, walk_one, &a);
+	return folio_world(folio)->rmap->walk(folio, &rwc);
 }
 
 int anonrmap_slab_stats(struct anonrmap_world *world, enum anonrmap_cache cache,

@@ -24,6 +24,8 @@ enum lock_rank {
 	LOCK_RANK_VMA = 30,		/* vma_start_write(), the per-VMA lock */
 	LOCK_RANK_ANON_VMA = 50,	/* anon_vma->root->rwsem */
 	LOCK_RANK_PTL = 60,		/* mm->page_table_lock, the PTE lock */
+	LOCK_RANK_LARGE_MAPCOUNT = 70,	/* folio_lock_large_mapcount() */
+	LOCK_RANK_LRU = 80,		/* the LRU lock, world->lru_lock */
 	LOCK_RANK_LEAF = 90,		/* private locks that never nest */
 };
 

@@ -18,6 +18,7 @@ void urcu_memb_call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *hea
 void urcu_memb_barrier(void);
 
 #include "lib/lockdep.h"
+#include "lib/preempt.h"
 
 static pthread_key_t rcu_key;
 static pthread_once_t rcu_key_once = PTHREAD_ONCE_INIT;
@@ -50,6 +51,7 @@ void rcu_read_lock(void)
 {
 	rcu_register_once();
 	urcu_memb_read_lock();
+	preempt_point();
 #ifdef ANONRMAP_LOCKDEP
 	lockdep_rcu_read_lock();
 #endif
@@ -57,6 +59,7 @@ void rcu_read_lock(void)
 
 void rcu_read_unlock(void)
 {
+	preempt_point();
 #ifdef ANONRMAP_LOCKDEP
 	lockdep_rcu_read_unlock();
 #endif

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * refcount_t on liburcu's uatomic. inc_not_zero is the one a lockless
+ * refcount_t on liburcu's uatomic for the read-modify-writes; plain loads
+ * and stores are C11 relaxed atomics, which ThreadSanitizer can see and
+ * liburcu's volatile accesses it cannot. inc_not_zero is the one a lockless
  * reader may use on an object that can be freed under it: it never brings a
  * count back from zero, which is what makes a SLAB_TYPESAFE_BY_RCU lookup
  * safe once the reader re-checks what it found.
@@ -11,18 +13,20 @@
 #include <stdbool.h>
 #include <urcu/uatomic.h>
 
+#include "lib/preempt.h"
+
 typedef struct {
 	long refs;
 } refcount_t;
 
 static inline void refcount_set(refcount_t *r, long n)
 {
-	uatomic_set(&r->refs, n);
+	__atomic_store_n(&r->refs, n, __ATOMIC_RELAXED);
 }
 
 static inline long refcount_read(const refcount_t *r)
 {
-	return uatomic_read(&r->refs);
+	return __atomic_load_n(&r->refs, __ATOMIC_RELAXED);
 }
 
 static inline void refcount_inc(refcount_t *r)
@@ -32,7 +36,10 @@ static inline void refcount_inc(refcount_t *r)
 
 static inline bool refcount_inc_not_zero(refcount_t *r)
 {
-	long old = uatomic_read(&r->refs);
+	long old;
+
+	preempt_point();
+	old = __atomic_load_n(&r->refs, __ATOMIC_RELAXED);
 
 	while (old > 0) {
 		long seen = uatomic_cmpxchg(&r->refs, old, old + 1);
@@ -47,6 +54,7 @@ static inline bool refcount_inc_not_zero(refcount_t *r)
 /* True when this drop took the count to zero: the caller frees. */
 static inline bool refcount_dec_and_test(refcount_t *r)
 {
+	preempt_point();
 	return uatomic_sub_return(&r->refs, 1) == 0;
 }
 

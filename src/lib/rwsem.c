@@ -3,6 +3,8 @@
 
 #include <stdlib.h>
 
+#include "lib/preempt.h"
+
 #ifdef ANONRMAP_LOCKDEP
 #define dep_acquire(sem, sub, try, read) lock_acquire(&(sem)->dep_map, sub, try, read)
 #define dep_release(sem) lock_release(&(sem)->dep_map)
@@ -31,6 +33,7 @@ void destroy_rwsem(struct rw_semaphore *sem)
 
 void down_read_nested(struct rw_semaphore *sem, unsigned int subclass)
 {
+	preempt_point();
 	dep_acquire(sem, subclass, false, true);
 	pthread_mutex_lock(&sem->wait_lock);
 	while (sem->writer || sem->writers_waiting)
@@ -48,6 +51,7 @@ bool down_read_trylock(struct rw_semaphore *sem)
 {
 	bool ok;
 
+	preempt_point();
 	pthread_mutex_lock(&sem->wait_lock);
 	ok = !sem->writer && !sem->writers_waiting;
 	if (ok)
@@ -65,10 +69,12 @@ void up_read(struct rw_semaphore *sem)
 	if (--sem->readers == 0)
 		pthread_cond_broadcast(&sem->wait);
 	pthread_mutex_unlock(&sem->wait_lock);
+	preempt_point();
 }
 
 void down_write_nested(struct rw_semaphore *sem, unsigned int subclass)
 {
+	preempt_point();
 	dep_acquire(sem, subclass, false, false);
 	pthread_mutex_lock(&sem->wait_lock);
 	sem->writers_waiting++;
@@ -88,6 +94,7 @@ bool down_write_trylock(struct rw_semaphore *sem)
 {
 	bool ok;
 
+	preempt_point();
 	pthread_mutex_lock(&sem->wait_lock);
 	ok = !sem->writer && !sem->readers;
 	if (ok)
@@ -105,6 +112,7 @@ void up_write(struct rw_semaphore *sem)
 	sem->writer = false;
 	pthread_cond_broadcast(&sem->wait);
 	pthread_mutex_unlock(&sem->wait_lock);
+	preempt_point();
 }
 
 void downgrade_write(struct rw_semaphore *sem)

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 
 #include "lib/lockdep.h"
+#include "lib/preempt.h"
 
 typedef struct spinlock {
 	pthread_mutex_t lock;
@@ -30,6 +31,7 @@ static inline void spin_lock_destroy(spinlock_t *l)
 
 static inline void spin_lock_nested(spinlock_t *l, unsigned int subclass)
 {
+	preempt_point();
 #ifdef ANONRMAP_LOCKDEP
 	lock_acquire(&l->dep_map, subclass, false, false);
 #endif
@@ -43,6 +45,7 @@ static inline void spin_lock(spinlock_t *l)
 
 static inline bool spin_trylock(spinlock_t *l)
 {
+	preempt_point();
 	if (pthread_mutex_trylock(&l->lock))
 		return false;
 #ifdef ANONRMAP_LOCKDEP
@@ -57,6 +60,7 @@ static inline void spin_unlock(spinlock_t *l)
 	lock_release(&l->dep_map);
 #endif
 	pthread_mutex_unlock(&l->lock);
+	preempt_point();
 }
 
 #define assert_spin_locked(l) lockdep_assert_held(l)

@@ -38,6 +38,14 @@ struct rmap_walk_stats {
 
 /* Do not stop early even where the design may (the folio's mapcount lies). */
 #define RMAP_WALK_NO_EARLY_STOP 0x1
+/*
+ * The walker holds no pin on the folio's anon rmap (ageing, reclaim, the
+ * public walk): lock it with folio_lock_anon_vma_read()'s trylock, RCU and
+ * re-check, as rwc->anon_lock does in the kernel. Without the flag the
+ * caller keeps the anon rmap alive itself (migration's folio_get(), or a
+ * world no other thread is running in), as for the kernel's rmap_walk().
+ */
+#define RMAP_WALK_ANON_LOCK 0x2
 
 /* struct rmap_walk_control, reduced to what the model's walkers use. */
 struct rmap_walk_control {
@@ -45,6 +53,9 @@ struct rmap_walk_control {
 	void *arg;
 	unsigned int flags;		/* RMAP_WALK_* */
 	struct rmap_walk_stats *stats;	/* may be NULL */
+	/* give up rather than wait for a contended anon_vma lock, and say so */
+	bool try_lock;
+	bool contended;
 };
 
 /*
@@ -201,6 +212,12 @@ struct anon_rmap_ops {
 
 /* rmap_walk() with a plain callback, for walkers that need no control. */
 int rmap_walk(struct folio *folio, rmap_one_fn fn, void *arg);
+/*
+ * The check every concurrent walker's rmap_one makes on what it was
+ * handed (<anonrmap/rmap.h>): reports through world_race(). Takes and
+ * drops @vma's PTE lock; true when the PTE at @address maps @folio.
+ */
+bool rmap_one_check(struct folio *folio, struct vm_area_struct *vma, unsigned long address);
 /* The counter named @name of @w's design, or -1 if it has none. */
 long anon_rmap_count(struct world *w, const char *name);
 

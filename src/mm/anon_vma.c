@@ -4,6 +4,8 @@
  * every rmap design that builds on anon_vma allocates, references and frees
  * them the same way, so the rules live here once.
  */
+#include <urcu/uatomic.h>
+
 #include "mm/internal.h"
 #include "mm/interval_tree.h"
 #include "mm/rmap.h"
@@ -34,11 +36,22 @@ struct anon_vma *anon_vma_alloc(struct world *w)
 	anon_vma->parent = anon_vma;
 	anon_vma->root = anon_vma;
 	anon_vma->rb_root = RB_ROOT;
+	anon_vma->gen = uatomic_add_return(&w->anon_vma_gen, 1);
 	return anon_vma;
 }
 
+/*
+ * A walker in folio_lock_anon_vma_read() may hold the root's lock, taken
+ * on an anon_vma it found through a folio that is still mapped and whose
+ * count it did not raise: freeing must wait for it to let go, or the
+ * walker would go on under a lock of memory handed to someone else.
+ */
 static void anon_vma_free(struct anon_vma *anon_vma)
 {
+	if (rwsem_is_locked(&anon_vma->root->rwsem)) {
+		anon_vma_lock_write(anon_vma);
+		anon_vma_unlock_write(anon_vma);
+	}
 	kmem_cache_free(kmem_obj_cache(anon_vma), anon_vma);
 }
 
@@ -46,15 +59,19 @@ static void anon_vma_free(struct anon_vma *anon_vma)
  * Children hold a reference on the root, so the root, whose lock guards the
  * whole family, is freed last.
  */
-void put_anon_vma(struct anon_vma *anon_vma)
+void __put_anon_vma(struct anon_vma *anon_vma)
 {
 	struct anon_vma *root = anon_vma->root;
 
-	if (!refcount_dec_and_test(&anon_vma->refcount))
-		return;
 	anon_vma_free(anon_vma);
 	if (root != anon_vma && refcount_dec_and_test(&root->refcount))
 		anon_vma_free(root);
+}
+
+void put_anon_vma(struct anon_vma *anon_vma)
+{
+	if (refcount_dec_and_test(&anon_vma->refcount))
+		__put_anon_vma(anon_vma);
 }
 
 bool anon_state_mergeable(unsigned long tgt_state, unsigned long src_state,
@@ -150,4 +167,42 @@ void unlink_dead_anon_vmas(struct world *w, struct vm_area_struct *vma)
 		list_del(&avc->same_vma);
 		anon_vma_chain_free(w, avc);
 	}
+}
+
+static struct anon_vma *first_anon_vma(const struct vm_area_struct *vma)
+{
+	if (!vma || list_empty(&vma->anon_vma_chain))
+		return NULL;
+	return list_first_entry(&vma->anon_vma_chain, struct anon_vma_chain,
+				same_vma)->anon_vma;
+}
+
+/*
+ * vma_prepare()'s anon_vma_lock_write(): an rmap walker reads vm_start,
+ * vm_end and vm_pgoff under the anon_vma lock, so the interval-tree keys of
+ * @vma (and of @adjust, changed in the same step) are moved under it. Every
+ * link of both VMAs is in one fork family, whose root's lock this is.
+ * Returns what to hand to anon_vma_unlock_for_update(), NULL when neither
+ * VMA is linked into any tree.
+ */
+struct anon_vma *anon_vma_lock_for_update(struct vm_area_struct *vma,
+					  struct vm_area_struct *adjust)
+{
+	struct anon_vma *anon_vma = first_anon_vma(vma);
+	struct anon_vma *other = first_anon_vma(adjust);
+
+	if (!anon_vma)
+		anon_vma = other;
+	if (!anon_vma)
+		return NULL;
+	lockdep_assert(!other || other->root == anon_vma->root,
+		       "a VMA and its adjusted neighbour in two anon_vma families");
+	anon_vma_lock_write(anon_vma);
+	return anon_vma;
+}
+
+void anon_vma_unlock_for_update(struct anon_vma *anon_vma)
+{
+	if (anon_vma)
+		anon_vma_unlock_write(anon_vma);
 }

@@ -14,7 +14,7 @@ bool folio_maybe_mapped_shared(const struct folio *folio)
 {
 	if (!folio->large)
 		return folio->mapcount > 1;
-	if (folio->large->large_mapcount <= 1)
+	if (folio_large_mapcount(folio->large) <= 1)
 		return false;
 	return folio->large->maybe_mapped_shared;
 }

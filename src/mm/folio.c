@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <urcu/uatomic.h>
 
+#include "lib/preempt.h"
 #include "mm/internal.h"
 
 static struct folio *folio_alloc(struct world *w, enum folio_kind kind)
@@ -19,8 +20,12 @@ static struct folio *folio_alloc(struct world *w, enum folio_kind kind)
 		return NULL;
 	folio->kind = kind;
 	folio->refcount = 1;
-	folio->serial = ++w->folio_serial;
+	folio->serial = uatomic_add_return(&w->folio_serial, 1);
+	/* published by the lock: an isolating thread sees the folio whole */
+	spin_lock(&w->lru_lock);
 	list_add_tail(&folio->lru, &w->folios);
+	w->nr_folios++;
+	spin_unlock(&w->lru_lock);
 	return folio;
 }
 
@@ -28,6 +33,10 @@ struct folio *folio_alloc_anon(struct world *w)
 {
 	return folio_alloc(w, FOLIO_ANON);
 }
+
+static const struct lock_class_key large_mapcount_key = {
+	"folio_lock_large_mapcount", LOCK_RANK_LARGE_MAPCOUNT
+};
 
 static int alloc_large_pages(struct world *w, unsigned int order, struct folio **pages)
 {
@@ -39,6 +48,7 @@ static int alloc_large_pages(struct world *w, unsigned int order, struct folio *
 		if (!l)
 			return -ENOMEM;
 		*l = (struct folio_large){ .order = order };
+		spin_lock_init(&l->mapcount_lock, &large_mapcount_key);
 	}
 	for (unsigned long i = 0; i < nr; i++) {
 		pages[i] = folio_alloc_anon(w);
@@ -52,8 +62,8 @@ static int alloc_large_pages(struct world *w, unsigned int order, struct folio *
 		}
 		if (l) {
 			pages[i]->large = l;
-			l->refcount++;
-			l->nr_pages_live++;
+			uatomic_inc(&l->refcount);
+			uatomic_inc(&l->nr_pages_live);
 		}
 	}
 	return 0;
@@ -111,13 +121,34 @@ static const struct lock_class_key folio_lock_key = { "folio_lock", LOCK_RANK_FO
  * PG_locked. A waiter yields instead of sleeping on the folio's wait queue;
  * the model has no I/O to wait for, so the lock is only ever held briefly.
  */
+/* A large folio has one lock, as the kernel's: its pages share it. */
+static int *folio_lock_word(struct folio *folio)
+{
+	return folio->large ? &folio->large->locked : &folio->locked;
+}
+
+#ifdef ANONRMAP_LOCKDEP
+static struct lockdep_map *folio_dep_map(struct folio *folio)
+{
+	struct lockdep_map *map = folio->large ? &folio->large->lock_dep_map : &folio->lock_dep_map;
+
+	map->key = &folio_lock_key;
+	return map;
+}
+#endif
+
+bool folio_test_locked(struct folio *folio)
+{
+	return __atomic_load_n(folio_lock_word(folio), __ATOMIC_RELAXED);
+}
+
 bool folio_trylock(struct folio *folio)
 {
-	if (uatomic_cmpxchg(&folio->locked, 0, 1) != 0)
+	preempt_point();
+	if (uatomic_cmpxchg(folio_lock_word(folio), 0, 1) != 0)
 		return false;
 #ifdef ANONRMAP_LOCKDEP
-	folio->lock_dep_map.key = &folio_lock_key;
-	lock_acquire(&folio->lock_dep_map, 0, true, false);
+	lock_acquire(folio_dep_map(folio), 0, true, false);
 #endif
 	return true;
 }
@@ -125,41 +156,76 @@ bool folio_trylock(struct folio *folio)
 void folio_lock(struct folio *folio)
 {
 #ifdef ANONRMAP_LOCKDEP
-	folio->lock_dep_map.key = &folio_lock_key;
-	lock_acquire(&folio->lock_dep_map, 0, false, false);
+	lock_acquire(folio_dep_map(folio), 0, false, false);
 #endif
-	while (uatomic_cmpxchg(&folio->locked, 0, 1) != 0)
+	preempt_point();
+	while (uatomic_cmpxchg(folio_lock_word(folio), 0, 1) != 0)
 		sched_yield();
 }
 
 void folio_unlock(struct folio *folio)
 {
 #ifdef ANONRMAP_LOCKDEP
-	lock_release(&folio->lock_dep_map);
+	lock_release(folio_dep_map(folio));
 #endif
-	uatomic_set(&folio->locked, 0);
+	/* release: what the holder wrote is seen by the next to lock it */
+	__atomic_store_n(folio_lock_word(folio), 0, __ATOMIC_RELEASE);
+	preempt_point();
 }
 
 void folio_get(struct folio *folio)
 {
-	folio->refcount++;
+	preempt_point();
+	uatomic_inc(&folio->refcount);
 	if (folio->large)
-		folio->large->refcount++;
+		uatomic_inc(&folio->large->refcount);
+}
+
+/*
+ * folio_try_get(): for a thread that found the folio without holding a
+ * reference (on the LRU, or in another mm's page table under its lock): a
+ * folio whose count reached zero is being freed and is not revived.
+ */
+bool folio_try_get(struct folio *folio)
+{
+	int old;
+
+	preempt_point();
+	old = __atomic_load_n(&folio->refcount, __ATOMIC_RELAXED);
+	while (old > 0) {
+		int seen = uatomic_cmpxchg(&folio->refcount, old, old + 1);
+
+		if (seen == old) {
+			if (folio->large)
+				uatomic_inc(&folio->large->refcount);
+			return true;
+		}
+		old = seen;
+	}
+	return false;
 }
 
 void folio_put(struct folio *folio)
 {
 	struct folio_large *l = folio->large;
+	struct world *w;
 
+	preempt_point();
 	if (l)
-		l->refcount--;
-	if (--folio->refcount > 0)
+		uatomic_dec(&l->refcount);
+	if (uatomic_sub_return(&folio->refcount, 1) > 0)
 		return;
-	if (folio->kind == FOLIO_ANON && folio_world(folio)->rmap->folio_free)
-		folio_world(folio)->rmap->folio_free(folio);
+	w = folio_world(folio);
+	if (folio->kind == FOLIO_ANON && w->rmap->folio_free)
+		w->rmap->folio_free(folio);
+	spin_lock(&w->lru_lock);
 	list_del(&folio->lru);
+	w->nr_folios--;
+	spin_unlock(&w->lru_lock);
 	folio->large = NULL;
 	kmem_cache_free(kmem_obj_cache(folio), folio);
-	if (l && --l->nr_pages_live == 0)
+	if (l && uatomic_sub_return(&l->nr_pages_live, 1) == 0) {
+		spin_lock_destroy(&l->mapcount_lock);
 		kmem_cache_free(kmem_obj_cache(l), l);
+	}
 }

@@ -7,6 +7,8 @@
  * unmaps, so a CoW fault can refuse reuse where a precise count would allow
  * it, exactly when the kernel's does.
  */
+#include <urcu/uatomic.h>
+
 #include "mm/internal.h"
 
 static void large_add(struct folio_large *l, struct mm_struct *mm)
@@ -49,18 +51,30 @@ static void large_sub(struct folio_large *l, struct mm_struct *mm)
 		l->maybe_mapped_shared = false;
 }
 
+/*
+ * Callers hold the PTE lock of @mm's mapping; the page's own count is
+ * atomic because the other mms that map it hold other PTE locks.
+ */
 void folio_add_mapcount(struct folio *folio, struct mm_struct *mm)
 {
-	folio->mapcount++;
-	if (folio->large)
+	assert_spin_locked(&mm->page_table_lock);
+	uatomic_inc(&folio->mapcount);
+	if (folio->large) {
+		spin_lock(&folio->large->mapcount_lock);
 		large_add(folio->large, mm);
+		spin_unlock(&folio->large->mapcount_lock);
+	}
 }
 
 void folio_sub_mapcount(struct folio *folio, struct mm_struct *mm)
 {
-	folio->mapcount--;
-	if (folio->large)
+	assert_spin_locked(&mm->page_table_lock);
+	if (folio->large) {
+		spin_lock(&folio->large->mapcount_lock);
 		large_sub(folio->large, mm);
+		spin_unlock(&folio->large->mapcount_lock);
+	}
+	uatomic_dec(&folio->mapcount);
 }
 
 /*
@@ -68,11 +82,24 @@ void folio_sub_mapcount(struct folio *folio, struct mm_struct *mm)
  * mapping is in @mm. A folio with one page mapped is not reused: the kernel
  * prefers to copy that page and let the large folio go.
  */
-bool folio_large_reusable(const struct folio_large *l, const struct mm_struct *mm)
+bool folio_large_reusable(struct folio_large *l, const struct mm_struct *mm)
 {
-	if (l->large_mapcount <= 1 || l->large_mapcount != l->refcount)
-		return false;
-	if (l->maybe_mapped_shared)
-		return false;
-	return l->mm_id[0] == mm || l->mm_id[1] == mm;
+	bool reuse;
+
+	spin_lock(&l->mapcount_lock);
+	reuse = l->large_mapcount > 1 &&
+		l->large_mapcount == __atomic_load_n(&l->refcount, __ATOMIC_RELAXED) &&
+		!l->maybe_mapped_shared && (l->mm_id[0] == mm || l->mm_id[1] == mm);
+	spin_unlock(&l->mapcount_lock);
+	return reuse;
+}
+
+int folio_large_mapcount(struct folio_large *l)
+{
+	int n;
+
+	spin_lock(&l->mapcount_lock);
+	n = l->large_mapcount;
+	spin_unlock(&l->mapcount_lock);
+	return n;
 }

@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <urcu/uatomic.h>
+
+#include "lib/compiler.h"
 #include "mm/internal.h"
 
 /* allocate_mm() of fork: the one mm_struct allocation, and it can fail. */
@@ -19,7 +22,7 @@ struct mm_struct *mm_alloc(struct world *w)
 	if (!mm)
 		return NULL;
 	mm->world = w;
-	mm->id = w->nr_mms++;
+	mm->mm_users = 1;
 	mm->mm_rb = RB_ROOT;
 	INIT_LIST_HEAD(&mm->mm_vmas);
 	mmap_init_lock(mm);
@@ -30,8 +33,33 @@ struct mm_struct *mm_alloc(struct world *w)
 		free(mm);
 		return NULL;
 	}
+	spin_lock(&w->mmlist_lock);
+	mm->id = w->nr_mms++;
 	list_add_tail(&mm->mmlist, &w->mms);
+	spin_unlock(&w->mmlist_lock);
 	return mm;
+}
+
+/* mmget_not_zero(): a call may run on the mm only while someone uses it. */
+bool mmget_not_zero(struct mm_struct *mm)
+{
+	int old = __atomic_load_n(&mm->mm_users, __ATOMIC_RELAXED);
+
+	while (old > 0) {
+		int seen = uatomic_cmpxchg(&mm->mm_users, old, old + 1);
+
+		if (seen == old)
+			return true;
+		old = seen;
+	}
+	return false;
+}
+
+/* mmput(): the last user tears the address space down (__mmput()). */
+void mmput(struct mm_struct *mm)
+{
+	if (uatomic_sub_return(&mm->mm_users, 1) == 0)
+		exit_mmap(mm);
 }
 
 const struct lock_class_key mmap_lock_key = { "mm->mmap_lock", LOCK_RANK_MMAP_LOCK };
@@ -39,7 +67,11 @@ const struct lock_class_key page_table_lock_key = { "mm->page_table_lock", LOCK_
 
 void mm_free(struct mm_struct *mm)
 {
+	struct world *w = mm->world;
+
+	spin_lock(&w->mmlist_lock);
 	list_del(&mm->mmlist);
+	spin_unlock(&w->mmlist_lock);
 	destroy_rwsem(&mm->mmap_lock);
 	spin_lock_destroy(&mm->page_table_lock);
 	free(mm);
@@ -66,7 +98,7 @@ void exit_mmap(struct mm_struct *mm)
 	free_pgtables(mm);
 	if (mm->world->rmap->mm_exit)
 		mm->world->rmap->mm_exit(mm);
-	mm->exited = true;
+	WRITE_ONCE(mm->exited, true);
 	mmap_write_unlock(mm);
 }
 
@@ -122,8 +154,12 @@ int dup_mm(struct mm_struct *parent, struct mm_struct **childp)
 	mmap_write_unlock(parent);
 	if (err) {
 		exit_mmap(mm);
+		/* the failed child's number goes back unless another fork took the next */
+		spin_lock(&w->mmlist_lock);
+		if (mm->id == w->nr_mms - 1)
+			w->nr_mms--;
+		spin_unlock(&w->mmlist_lock);
 		mm_free(mm);
-		w->nr_mms--;
 		return err;
 	}
 	*childp = mm;

@@ -53,6 +53,11 @@ int split_vma(struct vm_area_struct *vma, unsigned long addr, bool new_below,
 void remove_vma(struct vm_area_struct *vma);
 int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len);
 
+/* anon_vma.c: vma_prepare()/vma_complete()'s anon_vma lock around key changes */
+struct anon_vma *anon_vma_lock_for_update(struct vm_area_struct *vma,
+					  struct vm_area_struct *adjust);
+void anon_vma_unlock_for_update(struct anon_vma *anon_vma);
+
 /* vma_merge.c */
 enum vma_merge_state {
 	VMA_MERGE_START,
@@ -146,13 +151,11 @@ int folio_alloc_anon_large(struct world *w, unsigned int order, struct folio **p
 struct folio *folio_alloc_file(struct world *w, struct file *file, pgoff_t index);
 struct folio *folio_alloc_zero(struct world *w);
 void folio_get(struct folio *folio);
+bool folio_try_get(struct folio *folio);
 void folio_lock(struct folio *folio);
 bool folio_trylock(struct folio *folio);
 void folio_unlock(struct folio *folio);
-static inline bool folio_test_locked(const struct folio *folio)
-{
-	return folio->locked;
-}
+bool folio_test_locked(struct folio *folio);
 /* VM_BUG_ON_FOLIO(!folio_test_locked(folio)): held by someone, not us alone */
 #define folio_assert_locked(folio) lockdep_assert(folio_test_locked(folio), "folio not locked")
 void folio_put(struct folio *folio);
@@ -176,7 +179,20 @@ static inline bool is_zero_folio(const struct folio *folio)
 /* folio_mapcount.c: a page's mapcount, and its large folio's counts */
 void folio_add_mapcount(struct folio *folio, struct mm_struct *mm);
 void folio_sub_mapcount(struct folio *folio, struct mm_struct *mm);
-bool folio_large_reusable(const struct folio_large *l, const struct mm_struct *mm);
+bool folio_large_reusable(struct folio_large *l, const struct mm_struct *mm);
+int folio_large_mapcount(struct folio_large *l);
+static inline int folio_mapcount(const struct folio *folio)
+{
+	return __atomic_load_n(&folio->mapcount, __ATOMIC_RELAXED);
+}
+static inline bool folio_mapped(const struct folio *folio)
+{
+	return folio_mapcount(folio) > 0;
+}
+static inline int folio_ref_count(const struct folio *folio)
+{
+	return __atomic_load_n(&folio->refcount, __ATOMIC_RELAXED);
+}
 
 /* memory.c */
 int handle_mm_fault(struct vm_area_struct *vma, unsigned long address, bool write);
@@ -192,6 +208,8 @@ void mprotect_ptes(struct vm_area_struct *vma, unsigned long start, unsigned lon
 /* mmap.c, mprotect.c, madvise.c, mremap.c, fork.c, migrate.c */
 struct mm_struct *mm_alloc(struct world *w);
 void mm_free(struct mm_struct *mm);
+bool mmget_not_zero(struct mm_struct *mm);
+void mmput(struct mm_struct *mm);
 int do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len, int prot,
 	    struct file *file, unsigned long off);
 struct vm_area_struct *vma_create(struct mm_struct *mm, unsigned long start, unsigned long end,
@@ -206,6 +224,11 @@ int do_touch(struct mm_struct *mm, unsigned long start, unsigned long len, bool 
 int dup_mm(struct mm_struct *parent, struct mm_struct **childp);
 void exit_mmap(struct mm_struct *mm);
 int migrate_range(struct mm_struct *mm, unsigned long start, unsigned long len);
+/* migrate.c: one isolated folio, held by the caller (migrate_pages()) */
+int migrate_isolated_folio(struct folio *folio);
+/* vmscan.c */
+int folio_referenced(struct folio *folio);
+int reclaim_folio(struct folio *folio);
 
 /* exec.c, stack.c, brk.c: what a recorded program's life adds (format v2) */
 int setup_arg_pages(struct mm_struct *mm, unsigned long start, unsigned long end);

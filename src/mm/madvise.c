@@ -58,7 +58,9 @@ static int madvise_vma(struct vm_area_struct *vma, struct vm_area_struct **prev,
 	if (behavior == ANONRMAP_MADV_DONTNEED) {
 		*prev = vma;
 		zap_page_range(vma, start, end);
+		spin_lock(&vma->vm_mm->page_table_lock);
 		reclaim_empty_pgtables(vma->vm_mm, start, end);
+		spin_unlock(&vma->vm_mm->page_table_lock);
 		return 0;
 	}
 	return madvise_update_flags(vma, prev, start, end, behavior);

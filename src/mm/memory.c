@@ -19,7 +19,7 @@ static void map_anon_pages(struct vm_area_struct *vma, unsigned long addr,
 {
 	struct world *w = vma_world(vma);
 
-	spin_lock(&vma->vm_mm->page_table_lock);
+	assert_spin_locked(&vma->vm_mm->page_table_lock);
 	for (unsigned long i = 0; i < nr; i++) {
 		unsigned long a = addr + (i << PAGE_SHIFT);
 
@@ -28,7 +28,54 @@ static void map_anon_pages(struct vm_area_struct *vma, unsigned long addr,
 		w->rmap->folio_set_anon(pages[i], vma, a, true);
 		set_pte(vma->vm_mm, a, mk_pte(pages[i], vma->vm_flags & VM_WRITE));
 	}
-	spin_unlock(&vma->vm_mm->page_table_lock);
+}
+
+/*
+ * What a fault saw at @address before it let the PTE lock go: the entry,
+ * and whether the PMD had a table and whether that stood for a THP.
+ */
+struct fault_snapshot {
+	uintptr_t pte;
+	bool table, huge;
+};
+
+static struct fault_snapshot fault_snap(struct mm_struct *mm, unsigned long address)
+{
+	pte_t *pte = pte_lookup(mm, address);
+
+	return (struct fault_snapshot){ .pte = pte ? pte->val : 0,
+					.table = !pmd_none(mm, address),
+					.huge = pmd_trans_huge(mm, address) };
+}
+
+/*
+ * anon_vma_prepare() from inside a fault. The fast path is the kernel's
+ * inline one: a VMA with anon state needs nothing. Otherwise the design
+ * takes the anon_vma lock, which ranks above the PTE lock, so the fault
+ * lets the PTE lock go around it, and afterwards, as the kernel's faults
+ * do with pte_same(), gives up with -EAGAIN (the access is retried) if
+ * another thread changed the entry meanwhile.
+ */
+static int fault_prepare(struct vm_area_struct *vma, unsigned long address)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	const struct anon_rmap_ops *rmap = vma_world(vma)->rmap;
+	struct fault_snapshot before, after;
+	int err;
+
+	assert_spin_locked(&mm->page_table_lock);
+	if (rmap->vma_has_anon(vma))
+		return 0;
+	before = fault_snap(mm, address);
+	spin_unlock(&mm->page_table_lock);
+	err = rmap->prepare(vma);
+	spin_lock(&mm->page_table_lock);
+	if (err)
+		return err;
+	after = fault_snap(mm, address);
+	if (before.pte != after.pte || before.table != after.table || before.huge != after.huge)
+		return -EAGAIN;
+	return 0;
 }
 
 /* Map a new exclusive order-0 anonymous folio at @address. */
@@ -38,7 +85,7 @@ static int map_new_anon_folio(struct vm_area_struct *vma, unsigned long address)
 	struct folio *folio;
 	int err;
 
-	err = w->rmap->prepare(vma);
+	err = fault_prepare(vma, address);
 	if (err)
 		return err;
 	folio = pte_alloc(vma->vm_mm, address) ? folio_alloc_anon(w) : NULL;
@@ -134,7 +181,7 @@ static int do_huge_pmd_anonymous_page(struct vm_area_struct *vma, unsigned long 
 	struct folio *pages[HPAGE_PMD_NR];
 	int err;
 
-	err = w->rmap->prepare(vma);
+	err = fault_prepare(vma, address);
 	if (err)
 		return err;
 	if (!pte_alloc(vma->vm_mm, haddr))
@@ -165,7 +212,7 @@ static int do_anonymous_large(struct vm_area_struct *vma, unsigned long address,
 	struct folio *pages[HPAGE_PMD_NR];
 	int err;
 
-	err = w->rmap->prepare(vma);
+	err = fault_prepare(vma, address);
 	if (err)
 		return err;
 	if (!pte_alloc(vma->vm_mm, address))
@@ -284,7 +331,7 @@ static int do_read_fault(struct vm_area_struct *vma, unsigned long address)
  */
 static int do_cow_fault(struct vm_area_struct *vma, unsigned long address)
 {
-	int err = vma_world(vma)->rmap->prepare(vma);
+	int err = fault_prepare(vma, address);
 
 	if (err)
 		return err;
@@ -311,21 +358,26 @@ static bool wp_can_reuse_anon_folio(struct vm_area_struct *vma, unsigned long ad
 		return true;
 	if (!folio->large) {
 		/* a folio someone else has locked is busy: copy rather than wait */
-		if (folio->refcount != 1 || !folio_trylock(folio))
+		if (folio_ref_count(folio) != 1 || !folio_trylock(folio))
 			return false;
 		rmap->folio_move(folio, vma);
 		folio_unlock(folio);
 	} else if (pmd_trans_huge(vma->vm_mm, address)) {
 		if (!folio_large_reusable(folio->large, vma->vm_mm) ||
-		    folio->large->large_mapcount != (int)HPAGE_PMD_NR)
+		    folio_large_mapcount(folio->large) != (int)HPAGE_PMD_NR)
 			return false;
-		for (unsigned long a = haddr; a < haddr + HPAGE_PMD_SIZE; a += PAGE_SIZE) {
-			struct folio *page = pte_folio(*pte_lookup(vma->vm_mm, a));
+		/*
+		 * One lock for the 512 pages, as for the kernel's one folio.
+		 * Under the PTE lock it may only be tried: a walker holding it
+		 * makes this a copy instead.
+		 */
+		struct folio *head = pte_folio(*pte_lookup(vma->vm_mm, haddr));
 
-			folio_lock(page);
-			rmap->folio_move(page, vma);
-			folio_unlock(page);
-		}
+		if (!folio_trylock(head))
+			return false;
+		for (unsigned long a = haddr; a < haddr + HPAGE_PMD_SIZE; a += PAGE_SIZE)
+			rmap->folio_move(pte_folio(*pte_lookup(vma->vm_mm, a)), vma);
+		folio_unlock(head);
 	} else if (!folio_large_reusable(folio->large, vma->vm_mm)) {
 		return false;
 	}
@@ -360,7 +412,7 @@ static int do_wp_page(struct vm_area_struct *vma, unsigned long address, pte_t *
 	/* wp_page_copy() */
 	if (huge)
 		split_huge_pmd(vma->vm_mm, address);
-	err = vma_world(vma)->rmap->prepare(vma);
+	err = fault_prepare(vma, address);
 	if (err)
 		return err;
 	/* the new folio's PTE replaces the old one in place */
@@ -371,11 +423,17 @@ static int do_wp_page(struct vm_area_struct *vma, unsigned long address, pte_t *
 	return 0;
 }
 
-int handle_mm_fault(struct vm_area_struct *vma, unsigned long address, bool write)
+/*
+ * The whole fault runs under the PTE lock (mm->page_table_lock: the
+ * kernel's lock for PTEs when page tables have no split locks), which
+ * serialises it against faults of other threads in this mm and against the
+ * rmap walkers of reclaim and migration; the fault lets it go only to
+ * prepare the anon rmap (fault_prepare()).
+ */
+static int handle_pte_fault(struct vm_area_struct *vma, unsigned long address, bool write)
 {
 	pte_t *pte = pte_lookup(vma->vm_mm, address);
 
-	mmap_assert_locked(vma->vm_mm);
 	if (vma->vm_flags & VM_SHARED)
 		return do_shared_fault(vma, address, write);
 	if (!pte || !pte_present(*pte)) {
@@ -386,6 +444,18 @@ int handle_mm_fault(struct vm_area_struct *vma, unsigned long address, bool writ
 	if (write && !pte_write(*pte))
 		return do_wp_page(vma, address, pte);
 	return 0;
+}
+
+int handle_mm_fault(struct vm_area_struct *vma, unsigned long address, bool write)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	int err;
+
+	mmap_assert_locked(mm);
+	spin_lock(&mm->page_table_lock);
+	err = handle_pte_fault(vma, address, write);
+	spin_unlock(&mm->page_table_lock);
+	return err;
 }
 
 /*
@@ -412,6 +482,12 @@ int do_touch(struct mm_struct *mm, unsigned long start, unsigned long len, bool 
 			break;
 		}
 		err = handle_mm_fault(vma, a, write);
+		/* the entry changed while the fault prepared: try the access again */
+		if (err == -EAGAIN) {
+			a -= PAGE_SIZE;
+			err = 0;
+			continue;
+		}
 		if (err)
 			break;
 	}
@@ -433,6 +509,7 @@ void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned lo
 	struct mm_struct *mm = vma->vm_mm;
 
 	mmap_assert_locked(mm);
+	spin_lock(&mm->page_table_lock);
 	/* a THP only partly zapped is split; a whole one goes with its PMD */
 	for (unsigned long a = start & HPAGE_PMD_MASK; a < end; a += HPAGE_PMD_SIZE)
 		if (pmd_trans_huge(mm, a) && (a < start || a + HPAGE_PMD_SIZE > end))
@@ -441,6 +518,7 @@ void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned lo
 	for (unsigned long a = start & HPAGE_PMD_MASK; a < end; a += HPAGE_PMD_SIZE)
 		if (pmd_trans_huge(mm, a))
 			pmd_clear(mm, a);
+	spin_unlock(&mm->page_table_lock);
 }
 
 /* The child's page tables for every entry the copy will write. */
@@ -496,15 +574,21 @@ int copy_page_range(struct vm_area_struct *dst, struct vm_area_struct *src)
 	mmap_assert_write_locked(src->vm_mm);
 	mmap_assert_write_locked(dst->vm_mm);
 
+	/* copy_pte_range(): the child's lock, then the parent's nested in it */
+	spin_lock(&dst->vm_mm->page_table_lock);
+	spin_lock_nested(&src->vm_mm->page_table_lock, SINGLE_DEPTH_NESTING);
 	walk_present_ptes(src->vm_mm, src->vm_start, src->vm_end, reserve_pte, &r);
-	if (r.err)
-		return r.err;
-	walk_present_ptes(src->vm_mm, src->vm_start, src->vm_end, copy_present_pte, &c);
-	/* copy_huge_pmd(): the child maps the THP with a PMD too */
-	for (unsigned long a = src->vm_start & HPAGE_PMD_MASK; a < src->vm_end; a += HPAGE_PMD_SIZE)
-		if (pmd_trans_huge(src->vm_mm, a))
-			pmd_set_huge(dst->vm_mm, a, true);
-	return 0;
+	if (!r.err) {
+		walk_present_ptes(src->vm_mm, src->vm_start, src->vm_end, copy_present_pte, &c);
+		/* copy_huge_pmd(): the child maps the THP with a PMD too */
+		for (unsigned long a = src->vm_start & HPAGE_PMD_MASK; a < src->vm_end;
+		     a += HPAGE_PMD_SIZE)
+			if (pmd_trans_huge(src->vm_mm, a))
+				pmd_set_huge(dst->vm_mm, a, true);
+	}
+	spin_unlock(&src->vm_mm->page_table_lock);
+	spin_unlock(&dst->vm_mm->page_table_lock);
+	return r.err;
 }
 
 /*
@@ -529,10 +613,13 @@ int reserve_move_page_tables(struct mm_struct *mm, unsigned long old_addr,
 			extent = HPAGE_PMD_SIZE - (n & ~HPAGE_PMD_MASK);
 		if (extent > len - off)
 			extent = len - off;
+		spin_lock(&mm->page_table_lock);
 		if (!pmd_none(mm, o) && !pte_alloc(mm, n)) {
+			spin_unlock(&mm->page_table_lock);
 			free_pgtables_range(mm, new_addr, new_addr + len);
 			return -ENOMEM;
 		}
+		spin_unlock(&mm->page_table_lock);
 	}
 	return 0;
 }
@@ -559,6 +646,8 @@ void move_page_tables(struct vm_area_struct *vma, unsigned long old_addr,
 	unsigned long huge_len = aligned ? len & HPAGE_PMD_MASK : 0;
 	long shift = (long)(new_addr - old_addr);
 
+	mmap_assert_write_locked(mm);
+	spin_lock(&mm->page_table_lock);
 	/*
 	 * move_huge_pmd() carries a whole PMD when both sides are aligned;
 	 * anything else splits the THP and moves its PTEs.
@@ -574,6 +663,7 @@ void move_page_tables(struct vm_area_struct *vma, unsigned long old_addr,
 			pmd_set_huge(mm, new_addr + off, true);
 		}
 	}
+	spin_unlock(&mm->page_table_lock);
 }
 
 /* change_protection(): dropping write access write-protects every page. */
@@ -584,6 +674,9 @@ static void wrprotect_pte(struct mm_struct *mm, unsigned long addr, pte_t *pte, 
 
 void mprotect_ptes(struct vm_area_struct *vma, unsigned long start, unsigned long end)
 {
-	if (!(vma->vm_flags & VM_WRITE))
+	if (!(vma->vm_flags & VM_WRITE)) {
+		spin_lock(&vma->vm_mm->page_table_lock);
 		walk_present_ptes(vma->vm_mm, start, end, wrprotect_pte, NULL);
+		spin_unlock(&vma->vm_mm->page_table_lock);
+	}
 }

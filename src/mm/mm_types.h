@@ -105,6 +105,13 @@ struct anon_vma {
 	unsigned long num_children;	/* anon_vma lock */
 	unsigned long num_active_vmas;	/* anon_vma lock */
 	struct rb_root rb_root;		/* interval tree of anon_vma_chain; anon_vma lock */
+	/*
+	 * Not in the kernel: which allocation of this memory the object is,
+	 * numbered world-wide, so that a walker that locked an anon_vma freed
+	 * and handed out again since it read folio->mapping can be told from
+	 * one that locked the folio's own (folio->anon_vma_gen).
+	 */
+	unsigned long gen;
 };
 
 /* Fields as the VMA's anon_vma_chain list, and the tree node as its anon_vma's tree. */
@@ -149,14 +156,18 @@ struct folio {
 	 */
 	unsigned long mapping;
 	pgoff_t index;			/* as mapping */
-	int mapcount;		/* page table entries mapping it; the PTE lock of each */
+	/*
+	 * Atomic, through folio_mapcount() and friends: a folio shared after
+	 * fork is mapped under the PTE locks of several mms at once.
+	 */
+	int mapcount;		/* page table entries mapping it */
 	int refcount;		/* mappings plus page cache plus transient holders */
 	int locked;		/* folio_lock(), PG_locked; atomic */
 	struct lockdep_map lock_dep_map;
 	bool anon_exclusive;	/* PageAnonExclusive; the PTE lock, or the folio lock */
 	unsigned long serial;	/* allocation order, a stable identity for output */
 	int check_mapcount;	/* scratch for the checker's recount */
-	struct list_head lru;	/* world->folios; the world's driver */
+	struct list_head lru;	/* world->folios; world->lru_lock */
 	struct folio_large *large;	/* NULL for an order-0 folio; constant */
 	/*
 	 * A page of a large folio that migration moved alone (the kernel
@@ -170,6 +181,11 @@ struct folio {
 	 * the folio was created in or moved to); as mapping.
 	 */
 	unsigned long rmap_private;
+	/*
+	 * The gen of the anon_vma mapping names, stored before mapping
+	 * whenever mapping is set (debug, as anon_vma->gen).
+	 */
+	unsigned long anon_vma_gen;
 };
 
 /*
@@ -180,13 +196,21 @@ struct folio {
  * split, done at once) drops out of the counts; the last one frees this.
  */
 struct folio_large {
-	unsigned int order;
-	int large_mapcount;		/* PTEs mapping any of its pages */
-	int refcount;			/* the pages' references, summed */
-	struct mm_struct *mm_id[2];	/* NULL: slot free */
-	int mm_id_mapcount[2];
-	bool maybe_mapped_shared;	/* FOLIO_MM_IDS_SHARED_BIT */
-	unsigned int nr_pages_live;
+	unsigned int order;			/* constant */
+	/*
+	 * folio_lock_large_mapcount(): the kernel's bit spinlock in _mm_ids,
+	 * taken under the PTE lock of whichever mm maps or unmaps a page.
+	 */
+	spinlock_t mapcount_lock;
+	int large_mapcount;		/* PTEs mapping any of its pages; mapcount_lock */
+	int refcount;			/* the pages' references, summed; atomic */
+	struct mm_struct *mm_id[2];	/* NULL: slot free; mapcount_lock */
+	int mm_id_mapcount[2];		/* mapcount_lock */
+	bool maybe_mapped_shared;	/* FOLIO_MM_IDS_SHARED_BIT; mapcount_lock */
+	unsigned int nr_pages_live;	/* atomic */
+	/* PG_locked of the whole folio: folio_lock() on any page takes this */
+	int locked;
+	struct lockdep_map lock_dep_map;
 };
 
 /* Page tables: four levels of 512 entries, 4 KiB pages, 48-bit addresses. */
@@ -230,7 +254,14 @@ struct mm_struct {
 	spinlock_t page_table_lock;
 	struct list_head mmlist;	/* world->mms, creation order; the world's driver */
 	void *rmap_mm;			/* the rmap design's per-mm state; mmap_lock */
-	bool exited;			/* mmap_lock */
+	/*
+	 * mm_users: the task's own reference, and one per API call running on
+	 * the mm, so that exit_mmap() runs once, after the last call leaves,
+	 * whichever thread asked for the exit (mmput()). Atomic.
+	 */
+	int mm_users;
+	int task_exited;		/* anonrmap_exit() was called; atomic */
+	bool exited;			/* exit_mmap() done; set under mmap_lock, read with READ_ONCE */
 };
 
 #endif

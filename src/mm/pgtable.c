@@ -35,6 +35,7 @@ pte_t *pte_alloc(struct mm_struct *mm, unsigned long addr)
 {
 	struct pt_table **slot = &mm->pgd, *parent = NULL;
 
+	assert_spin_locked(&mm->page_table_lock);
 	for (int level = 0; level < PT_LEVELS; level++) {
 		if (!*slot) {
 			*slot = pt_new(mm, level);
@@ -61,6 +62,7 @@ void set_pte(struct mm_struct *mm, unsigned long addr, pte_t pte)
 {
 	pte_t *p = pte_lookup(mm, addr);
 
+	assert_spin_locked(&mm->page_table_lock);
 	if (!p)
 		abort();
 	if (!pte_present(*p))
@@ -100,6 +102,7 @@ void pte_clear(struct mm_struct *mm, unsigned long addr)
 {
 	pte_t *p = pte_lookup(mm, addr);
 
+	assert_spin_locked(&mm->page_table_lock);
 	if (!p || !pte_present(*p))
 		return;
 	p->val = 0;
@@ -131,6 +134,7 @@ void pmd_set_huge(struct mm_struct *mm, unsigned long addr, bool huge)
 {
 	struct pt_table *t = pte_table(mm, addr);
 
+	assert_spin_locked(&mm->page_table_lock);
 	if (t)
 		t->huge = huge;
 }
@@ -140,6 +144,7 @@ void pmd_clear(struct mm_struct *mm, unsigned long addr)
 {
 	struct pt_table *t = pte_table(mm, addr);
 
+	assert_spin_locked(&mm->page_table_lock);
 	if (!t)
 		return;
 	for (int i = 0; i < PT_ENTRIES; i++)
@@ -157,6 +162,7 @@ void reclaim_empty_pgtables(struct mm_struct *mm, unsigned long start, unsigned 
 {
 	unsigned long span = PAGE_SIZE * PT_ENTRIES;
 
+	assert_spin_locked(&mm->page_table_lock);
 	if (end - start < span)
 		return;
 	for (unsigned long a = start & ~(span - 1); a < end; a += span) {
@@ -175,12 +181,15 @@ void free_pgtables_range(struct mm_struct *mm, unsigned long start, unsigned lon
 {
 	unsigned long span = PAGE_SIZE * PT_ENTRIES;
 
+	mmap_assert_write_locked(mm);
+	spin_lock(&mm->page_table_lock);
 	for (unsigned long a = start & ~(span - 1); a < end; a += span) {
 		struct pt_table *t = pte_table(mm, a);
 
 		if (t && !t->used && !find_vma_intersection(mm, a, a + span))
 			pt_prune(&mm->pgd, a, 0);
 	}
+	spin_unlock(&mm->page_table_lock);
 }
 
 static void pt_free_level(struct pt_table *t, int level)
@@ -195,8 +204,11 @@ static void pt_free_level(struct pt_table *t, int level)
 
 void free_pgtables(struct mm_struct *mm)
 {
+	mmap_assert_write_locked(mm);
+	spin_lock(&mm->page_table_lock);
 	pt_free_level(mm->pgd, 0);
 	mm->pgd = NULL;
+	spin_unlock(&mm->page_table_lock);
 }
 
 /*

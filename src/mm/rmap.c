@@ -169,9 +169,10 @@ static int classic_fork(struct vm_area_struct *vma, struct vm_area_struct *pvma)
 	struct world *w = vma_world(vma);
 	struct anon_vma *anon_vma;
 	struct anon_vma_chain *avc;
+	int err;
 
 	mmap_assert_write_locked(pvma->vm_mm);
-	mmap_assert_write_locked(vma->vm_mm);	int err;
+	mmap_assert_write_locked(vma->vm_mm);
 
 	if (!pvma->anon_vma)
 		return 0;
@@ -277,31 +278,31 @@ static void classic_folio_set_anon(struct folio *folio, struct vm_area_struct *v
 
 	if (!exclusive)
 		anon_vma = anon_vma->root;
-	folio->mapping = (unsigned long)anon_vma | FOLIO_MAPPING_ANON;
 	folio->index = linear_page_index(vma, address);
+	folio_set_anon_mapping(folio, anon_vma);
 }
 
 /* folio_move_anon_rmap(): the folio is now this VMA's alone. */
 static void classic_folio_move(struct folio *folio, struct vm_area_struct *vma)
 {
 	folio_assert_locked(folio);
-	/* folio_get_anon_vma() may be reading it without a lock */
-	WRITE_ONCE(folio->mapping, (unsigned long)vma->anon_vma | FOLIO_MAPPING_ANON);
+	/* walkers read it without a lock (folio_lock_anon_vma_read()) */
+	folio_set_anon_mapping(folio, vma->anon_vma);
 }
 
 /*
- * rmap_walk_anon() over the anon_vma tree the folio names: the whole walk
- * of classic, and of lazy for its regular folios.
+ * rmap_walk_anon() over the anon_vma tree the folio names, its lock held by
+ * the caller: every VMA linked there whose range covers the folio's index.
  */
-int anon_vma_tree_walk(struct folio *folio, struct anon_vma *anon_vma,
-		       struct rmap_walk_control *rwc)
+int anon_vma_tree_walk_locked(struct folio *folio, struct anon_vma *anon_vma,
+			      struct rmap_walk_control *rwc)
 {
 	struct anon_vma_chain *avc;
 	int ret = 0;
 
+	anon_vma_assert_locked(anon_vma);
 	if (rwc->stats)
 		rwc->stats->nodes++;
-	anon_vma_lock_read(anon_vma);
 	anon_vma_interval_tree_foreach(avc, &anon_vma->rb_root, folio->index, folio->index) {
 		unsigned long address = vma_address(avc->vma, folio->index);
 
@@ -313,17 +314,77 @@ int anon_vma_tree_walk(struct folio *folio, struct anon_vma *anon_vma,
 		if (ret)
 			break;
 	}
+	return ret;
+}
+
+/* The same, taking the lock: the walk of lazy's regular folios. */
+int anon_vma_tree_walk(struct folio *folio, struct anon_vma *anon_vma,
+		       struct rmap_walk_control *rwc)
+{
+	int ret;
+
+	anon_vma_lock_read(anon_vma);
+	ret = anon_vma_tree_walk_locked(folio, anon_vma, rwc);
 	anon_vma_unlock_read(anon_vma);
 	return ret;
 }
 
-static int classic_walk(struct folio *folio, struct rmap_walk_control *rwc)
+struct anon_vma *rmap_walk_anon_lock(struct folio *folio, struct rmap_walk_control *rwc)
 {
 	struct anon_vma *anon_vma = folio_anon_vma(folio);
 
 	if (!anon_vma)
-		return -EINVAL;
-	return anon_vma_tree_walk(folio, anon_vma, rwc);
+		return NULL;
+	if (anon_vma_trylock_read(anon_vma))
+		return anon_vma;
+	if (rwc->try_lock) {
+		rwc->contended = true;
+		return NULL;
+	}
+	anon_vma_lock_read(anon_vma);
+	return anon_vma;
+}
+
+/*
+ * The anon_vma a walk locked must be the folio's own, not memory that was
+ * freed and handed to another anon_vma since the walker read the mapping:
+ * the gen stored with the mapping tells them apart. Only when the folio
+ * still names what we locked, since a folio moved meanwhile names another.
+ */
+static void check_locked_anon_vma(struct folio *folio, struct anon_vma *anon_vma)
+{
+	unsigned long mapping = __atomic_load_n(&folio->mapping, __ATOMIC_ACQUIRE);
+
+	if (!kmem_obj_live(anon_vma)) {
+		world_race(folio_world(folio), "walk of folio %lu locked anon_vma %p after it was freed",
+			   folio->serial, (void *)anon_vma);
+		return;
+	}
+	if (mapping == ((unsigned long)anon_vma | FOLIO_MAPPING_ANON) &&
+	    READ_ONCE(folio->anon_vma_gen) != READ_ONCE(anon_vma->gen))
+		world_race(folio_world(folio),
+			   "walk of folio %lu locked anon_vma %p, freed and reused since the folio named it",
+			   folio->serial, (void *)anon_vma);
+}
+
+static int classic_walk(struct folio *folio, struct rmap_walk_control *rwc)
+{
+	struct anon_vma *anon_vma;
+	int ret;
+
+	if (rwc->flags & RMAP_WALK_ANON_LOCK) {
+		anon_vma = folio_lock_anon_vma_read(folio, rwc);
+		if (!anon_vma)
+			return rwc->contended ? -EAGAIN : 0;
+		check_locked_anon_vma(folio, anon_vma);
+	} else {
+		anon_vma = rmap_walk_anon_lock(folio, rwc);
+		if (!anon_vma)
+			return rwc->contended ? -EAGAIN : -EINVAL;
+	}
+	ret = anon_vma_tree_walk_locked(folio, anon_vma, rwc);
+	anon_vma_unlock_read(anon_vma);
+	return ret;
 }
 
 /*
@@ -341,14 +402,14 @@ struct anon_vma *folio_get_anon_vma(struct folio *folio)
 	mapping = READ_ONCE(folio->mapping);
 	if ((mapping & FOLIO_MAPPING_FLAGS) != FOLIO_MAPPING_ANON)
 		goto out;
-	if (READ_ONCE(folio->mapcount) <= 0)
+	if (!folio_mapped(folio))
 		goto out;
 	anon_vma = (struct anon_vma *)(mapping - FOLIO_MAPPING_ANON);
 	if (!refcount_inc_not_zero(&anon_vma->refcount)) {
 		anon_vma = NULL;
 		goto out;
 	}
-	if (READ_ONCE(folio->mapcount) <= 0) {
+	if (!folio_mapped(folio)) {
 		rcu_read_unlock();
 		put_anon_vma(anon_vma);
 		return NULL;

@@ -59,6 +59,26 @@ struct anon_vma *folio_get_anon_vma(struct folio *folio);
 int anon_vma_tree_walk(struct folio *folio, struct anon_vma *anon_vma,
 		       struct rmap_walk_control *rwc);
 void put_anon_vma(struct anon_vma *anon_vma);
+/* The last reference is gone: free it, and drop its hold on the root. */
+void __put_anon_vma(struct anon_vma *anon_vma);
+/* rmap_lock.c: lock the folio's anon_vma for reading, or NULL (unmapped, contended). */
+struct anon_vma *folio_lock_anon_vma_read(struct folio *folio, struct rmap_walk_control *rwc);
+/* rmap_walk_anon_lock(): for a caller that keeps the anon_vma alive itself. */
+struct anon_vma *rmap_walk_anon_lock(struct folio *folio, struct rmap_walk_control *rwc);
+/* anon_vma_tree_walk() with the anon_vma's lock already held. */
+int anon_vma_tree_walk_locked(struct folio *folio, struct anon_vma *anon_vma,
+			      struct rmap_walk_control *rwc);
+
+/*
+ * Point @folio at @anon_vma. The gen goes first and the mapping is
+ * published after it, so a walker that reads this mapping sees its gen.
+ */
+static inline void folio_set_anon_mapping(struct folio *folio, struct anon_vma *anon_vma)
+{
+	__atomic_store_n(&folio->anon_vma_gen, anon_vma->gen, __ATOMIC_RELAXED);
+	__atomic_store_n(&folio->mapping, (unsigned long)anon_vma | FOLIO_MAPPING_ANON,
+			 __ATOMIC_RELEASE);
+}
 struct anon_vma *find_mergeable_anon_vma(struct vm_area_struct *vma);
 
 /*

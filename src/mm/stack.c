@@ -14,6 +14,7 @@ int expand_downwards(struct mm_struct *mm, unsigned long address)
 {
 	const struct anon_rmap_ops *rmap = mm->world->rmap;
 	struct vm_area_struct *vma, *prev;
+	struct anon_vma *locked;
 	unsigned long grow;
 	int err = 0;
 
@@ -41,9 +42,11 @@ int expand_downwards(struct mm_struct *mm, unsigned long address)
 	err = rmap->prepare(vma);
 	if (err)
 		goto out;
+	locked = anon_vma_lock_for_update(vma, NULL);
 	rmap->pre_update(vma);
 	vma_set_range(vma, address, vma->vm_end, vma->vm_pgoff - grow);
 	rmap->post_update(vma);
+	anon_vma_unlock_for_update(locked);
 out:
 	mmap_write_unlock(mm);
 	return err;

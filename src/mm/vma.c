@@ -169,10 +169,12 @@ void vma_set_range(struct vm_area_struct *vma, unsigned long start,
 		   unsigned long end, pgoff_t pgoff)
 {
 	/* vma_adjust_trans_huge(): a boundary inside a THP splits it */
+	spin_lock(&vma->vm_mm->page_table_lock);
 	if (start & ~HPAGE_PMD_MASK)
 		split_huge_pmd(vma->vm_mm, start);
 	if (end & ~HPAGE_PMD_MASK)
 		split_huge_pmd(vma->vm_mm, end);
+	spin_unlock(&vma->vm_mm->page_table_lock);
 	vma->vm_start = start;
 	vma->vm_end = end;
 	vma->vm_pgoff = pgoff;
@@ -188,6 +190,7 @@ int split_vma(struct vm_area_struct *vma, unsigned long addr, bool new_below,
 {
 	const struct anon_rmap_ops *rmap = vma->vm_mm->world->rmap;
 	struct vm_area_struct *new;
+	struct anon_vma *locked;
 	int err;
 
 	mmap_assert_write_locked(vma->vm_mm);
@@ -205,6 +208,7 @@ int split_vma(struct vm_area_struct *vma, unsigned long addr, bool new_below,
 		vm_area_free(new);
 		return err;
 	}
+	locked = anon_vma_lock_for_update(vma, NULL);
 	rmap->pre_update(vma);
 	if (new_below)
 		vma_set_range(vma, addr, vma->vm_end,
@@ -212,6 +216,7 @@ int split_vma(struct vm_area_struct *vma, unsigned long addr, bool new_below,
 	else
 		vma_set_range(vma, vma->vm_start, addr, vma->vm_pgoff);
 	rmap->post_update(vma);
+	anon_vma_unlock_for_update(locked);
 	vma_link(vma->vm_mm, new);
 	if (newp)
 		*newp = new;

@@ -101,8 +101,11 @@ static void commit_merge(struct vma_merge_struct *vmg, struct vm_area_struct *vm
 	struct vm_area_struct *remove = vmg->remove_middle ? vmg->middle : NULL;
 	struct vm_area_struct *remove2 = vmg->remove_next ? vmg->next : NULL;
 
+	struct anon_vma *locked;
+
 	mmap_assert_write_locked(vmg->mm);
 
+	locked = anon_vma_lock_for_update(vma, adjust);
 	rmap->pre_update(vma);
 	if (adjust)
 		rmap->pre_update(adjust);
@@ -118,6 +121,7 @@ static void commit_merge(struct vma_merge_struct *vmg, struct vm_area_struct *vm
 	rmap->post_update(vma);
 	if (adjust)
 		rmap->post_update(adjust);
+	anon_vma_unlock_for_update(locked);
 	/*
 	 * vma_complete() marks what it removes detached even when a swapped
 	 * target made it the survivor, still in the tree.

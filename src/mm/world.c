@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include <anonrmap/world.h>
@@ -22,6 +24,9 @@ const char *const world_fault_sites[NR_FAULT_SITES] = {
 	[FAULT_COW_CONTEXT] = "cow_context",
 };
 
+static const struct lock_class_key mmlist_lock_key = { "mmlist_lock", LOCK_RANK_LEAF };
+static const struct lock_class_key lru_lock_key = { "lru_lock", LOCK_RANK_LRU };
+
 struct world *world_create(const struct anon_rmap_ops *rmap, bool zero_page,
 			   const size_t kernel_sizes[NR_WORLD_CACHES])
 {
@@ -39,6 +44,8 @@ struct world *world_create(const struct anon_rmap_ops *rmap, bool zero_page,
 	w->fault_around_pages = 16;
 	INIT_LIST_HEAD(&w->mms);
 	INIT_LIST_HEAD(&w->folios);
+	spin_lock_init(&w->mmlist_lock, &mmlist_lock_key);
+	spin_lock_init(&w->lru_lock, &lru_lock_key);
 	kmem_cache_init(vm_area_cachep(w), "vm_area_struct", sizeof(struct vm_area_struct),
 			kernel_sizes[CACHE_VMA], NULL);
 	kmem_cache_init(anon_vma_cachep(w), "anon_vma", sizeof(struct anon_vma),
@@ -90,6 +97,8 @@ void world_destroy(struct world *w)
 	kmem_cache_destroy(&w->zero_cache);
 	kmem_cache_destroy(&w->large_cache);
 	kmem_cache_destroy(&w->cow_context_cache);
+	spin_lock_destroy(&w->lru_lock);
+	spin_lock_destroy(&w->mmlist_lock);
 	free(w);
 }
 
@@ -103,4 +112,20 @@ void world_slabinfo(const struct world *w, FILE *out)
 	slabinfo_header(out);
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
 		kmem_cache_slabinfo(&w->caches[order[i]], out);
+}
+
+void world_race(struct world *w, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (w->race_report) {
+		w->race_report(msg, w->race_arg);
+		return;
+	}
+	fprintf(stderr, "anonrmap: race: %s\n", msg);
+	abort();
 }

@@ -61,10 +61,28 @@ struct world {
 	unsigned long max_map_count;
 	unsigned long fault_around_pages;	/* 16: 64 KiB, as on our machines */
 	struct kmem_cache caches[NR_WORLD_CACHES];
+	/*
+	 * mm_alloc() appends under mmlist_lock while other threads walk the
+	 * list; an mm_struct stays on it until the world goes, exited or not,
+	 * so a pointer to one never dangles.
+	 */
+	spinlock_t mmlist_lock;
 	struct list_head mms;		/* every mm ever created, creation order */
-	unsigned int nr_mms;
-	struct list_head folios;	/* every live folio */
-	unsigned long folio_serial;
+	unsigned int nr_mms;		/* mmlist_lock */
+	/*
+	 * The LRU: every live folio, with its lock. Reclaim and migration
+	 * isolate folios from it with folio_try_get() under the lock, as
+	 * isolate_lru_folio() does, and a folio leaves it under the lock
+	 * before it is freed.
+	 */
+	spinlock_t lru_lock;
+	struct list_head folios;
+	unsigned long nr_folios;	/* lru_lock */
+	unsigned long folio_serial;	/* atomic */
+	unsigned long anon_vma_gen;	/* atomic; anon_vma->gen */
+	/* anonrmap_world_set_race_report(): NULL aborts on the first report */
+	void (*race_report)(const char *violation, void *arg);
+	void *race_arg;
 	/*
 	 * The zero page is not a slab object in the kernel, so it comes from a
 	 * cache of its own that no figure reports.
@@ -94,6 +112,8 @@ static inline struct fault_attr *world_fail(struct world *w)
 struct world *world_create(const struct anon_rmap_ops *rmap, bool zero_page,
 			   const size_t kernel_sizes[NR_WORLD_CACHES]);
 void world_destroy(struct world *w);
+/* A check a concurrent walker makes failed: report it (rmap.h, race_report). */
+void world_race(struct world *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The world's caches as /proc/slabinfo shows a kernel's. */
 void world_slabinfo(const struct world *w, FILE *out);
 

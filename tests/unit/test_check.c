@@ -32,6 +32,14 @@ struct fixture {
 	bool matched;
 };
 
+/* The page tables are written under their lock, even by a test that damages them. */
+#define UNDER_PTL(mm, stmt)                                  \
+	do {                                                 \
+		spin_lock(&(mm)->page_table_lock);           \
+		stmt;                                        \
+		spin_unlock(&(mm)->page_table_lock);         \
+	} while (0)
+
 static void collect(const char *msg, void *arg)
 {
 	struct fixture *f = arg;
@@ -165,9 +173,9 @@ static void test_writable_shared_page(void **state)
 	assert_int_equal(anonrmap_page(f->child, BASE, &info), 0);
 	folio = (struct folio *)info.folio;
 	folio->anon_exclusive = true;
-	set_pte(mm, BASE, mk_pte(folio, true));
+	UNDER_PTL(mm, set_pte(mm, BASE, mk_pte(folio, true)));
 	expect_report(f, "is writable but 2 PTEs map its folio");
-	set_pte(mm, BASE, mk_pte(folio, false));
+	UNDER_PTL(mm, set_pte(mm, BASE, mk_pte(folio, false)));
 	expect_report(f, "marked exclusive but 2 PTEs map it");
 	folio->anon_exclusive = false;
 	assert_int_equal(anonrmap_check(f->world, NULL, NULL), 0);
@@ -181,10 +189,12 @@ static void test_writable_zero_page(void **state)
 	struct world *w = (struct world *)f->world;
 
 	/* page 3 of P0 is unfaulted; map the zero page there writable */
+	spin_lock(&mm->page_table_lock);
 	assert_non_null(pte_alloc(mm, BASE + 3 * 4096));
-	set_pte(mm, BASE + 3 * 4096, mk_pte(w->zero_folio, true));
+	spin_unlock(&mm->page_table_lock);
+	UNDER_PTL(mm, set_pte(mm, BASE + 3 * 4096, mk_pte(w->zero_folio, true)));
 	expect_report(f, "maps a zero page writable");
-	pte_clear(mm, BASE + 3 * 4096);
+	UNDER_PTL(mm, pte_clear(mm, BASE + 3 * 4096));
 	assert_int_equal(anonrmap_check(f->world, NULL, NULL), 0);
 }
 
@@ -204,9 +214,9 @@ static void test_thp_damaged(void **state)
 	assert_int_equal(anonrmap_check(f->world, collect, f), 0);
 
 	folio = pte_folio(*pte_lookup(mm, huge + 4096));
-	pte_clear(mm, huge + 4096);
+	UNDER_PTL(mm, pte_clear(mm, huge + 4096));
 	expect_report(f, "THP at 100004000000 maps 0 zero and 511 anonymous pages of 512");
-	set_pte(mm, huge + 4096, mk_pte(folio, true));
+	UNDER_PTL(mm, set_pte(mm, huge + 4096, mk_pte(folio, true)));
 	assert_int_equal(anonrmap_check(f->world, NULL, NULL), 0);
 }
 
