@@ -18,12 +18,24 @@
 #define ASAN_UNPOISON_MEMORY_REGION(addr, size) ((void)(addr), (void)(size))
 #endif
 
+#include "lib/rcu.h"
+
 #define SLAB_OBJ_MAGIC 0x51ab0b1ec7UL
 #define SLAB_OBJ_FREED 0xf7eedUL
-#define POISON_FREE 0x6b	/* the kernel's byte for freed slab memory */
+
+/*
+ * Every slab lock is a leaf: nothing is allocated or locked while one is
+ * held, so it ranks below every lock of the mm, which may all be held
+ * around an allocation.
+ */
+static const struct lock_class_key slab_lock_key = { "kmem_cache->lock", LOCK_RANK_LEAF };
 
 struct slab_hdr {
-	unsigned long state;	/* SLAB_OBJ_MAGIC while allocated */
+	/*
+	 * SLAB_OBJ_MAGIC while allocated. Read with no lock (kmem_obj_live()
+	 * on an object another thread may be freeing), so accessed atomically.
+	 */
+	unsigned long state;
 	struct kmem_cache *cache;
 	void *next_free;
 	bool constructed;
@@ -71,11 +83,86 @@ void kmem_cache_init(struct kmem_cache *c, const char *name, size_t size,
 	c->size = size;
 	c->kernel_size = kernel_size;
 	c->ctor = ctor;
+	c->spans[0] = (struct kmem_range){ 0, size };
+	c->nr_spans = size ? 1 : 0;
+	spin_lock_init(&c->lock, &slab_lock_key);
+}
+
+static void slab_bug(const struct kmem_cache *c, const char *what, size_t offset)
+{
+	fprintf(stderr, "slab %s: %s (byte %zu)\n", c->name, what, offset);
+	abort();
+}
+
+/*
+ * The constructor's work must survive reuse, so every byte it writes must
+ * be kept. Run it on a poisoned scratch object and look: a field it sets
+ * that no one listed would be poisoned on free and never set again.
+ */
+static void check_ctor_kept(const struct kmem_cache *c)
+{
+	unsigned char *b;
+	unsigned int s = 0;
+
+	if (!c->ctor)
+		return;
+	b = malloc(c->size);
+	if (!b)
+		slab_bug(c, "no memory to check the constructor", 0);
+	memset(b, POISON_FREE, c->size);
+	c->ctor(b);
+	for (size_t i = 0; i < c->size; i++) {
+		while (s < c->nr_spans && i >= c->spans[s].offset + c->spans[s].size)
+			s++;
+		if (s < c->nr_spans && i >= c->spans[s].offset && b[i] != POISON_FREE)
+			slab_bug(c, "the constructor writes a field that is not kept", i);
+	}
+	free(b);
+}
+
+void kmem_cache_typesafe_by_rcu(struct kmem_cache *c, const struct kmem_range *keep,
+				unsigned int nr_keep)
+{
+	struct kmem_range k[KMEM_MAX_KEEP];
+	size_t at = 0;
+
+	if (nr_keep > KMEM_MAX_KEEP)
+		slab_bug(c, "too many kept fields", 0);
+	if (c->allocs)
+		slab_bug(c, "made type-stable after its first allocation", 0);
+	/* in address order, so the spans between them come out in one pass */
+	for (unsigned int i = 0; i < nr_keep; i++) {
+		unsigned int j = i;
+
+		while (j && k[j - 1].offset > keep[i].offset) {
+			k[j] = k[j - 1];
+			j--;
+		}
+		k[j] = keep[i];
+	}
+	c->typesafe_by_rcu = true;
+	c->nr_spans = 0;
+	for (unsigned int i = 0; i < nr_keep; i++) {
+		if (k[i].offset < at || k[i].offset + k[i].size > c->size)
+			slab_bug(c, "kept fields overlap or lie outside the object", k[i].offset);
+		if (k[i].offset > at)
+			c->spans[c->nr_spans++] = (struct kmem_range){ at, k[i].offset - at };
+		at = k[i].offset + k[i].size;
+	}
+	if (at < c->size)
+		c->spans[c->nr_spans++] = (struct kmem_range){ at, c->size - at };
+	check_ctor_kept(c);
 }
 
 void kmem_cache_destroy(struct kmem_cache *c)
 {
-	struct slab_chunk *p = c->chunks;
+	struct slab_chunk *p;
+
+	if (c->typesafe_by_rcu) {
+		synchronize_rcu();
+		rcu_barrier();
+	}
+	p = c->chunks;
 
 	while (p) {
 		struct slab_chunk *next = p->next;
@@ -89,6 +176,7 @@ void kmem_cache_destroy(struct kmem_cache *c)
 	c->freelist = NULL;
 	c->fresh = NULL;
 	c->nr_fresh = 0;
+	spin_lock_destroy(&c->lock);
 }
 
 /* A never-used object, zeroed: from the newest chunk, or a new one. */
@@ -116,57 +204,97 @@ static struct slab_hdr *fresh_obj(struct kmem_cache *c)
 	return h;
 }
 
+static void for_each_span(const struct kmem_cache *c, unsigned char *obj,
+			  void (*fn)(const struct kmem_cache *c, unsigned char *b, size_t n,
+				     size_t offset))
+{
+	for (unsigned int i = 0; i < c->nr_spans; i++)
+		fn(c, obj + c->spans[i].offset, c->spans[i].size, c->spans[i].offset);
+}
+
+static void span_poison(const struct kmem_cache *c, unsigned char *b, size_t n, size_t offset)
+{
+	(void)c;
+	(void)offset;
+	memset(b, POISON_FREE, n);
+	ASAN_POISON_MEMORY_REGION(b, n);
+}
+
 /*
  * The poison must be intact when a freed object is handed out again: a byte
  * that changed was written through a stale pointer. That is a bug in the
  * model, found too late to say where, so stop here rather than go on.
  */
-static void unpoison_on_reuse(struct kmem_cache *c, struct slab_hdr *h)
+static void span_check(const struct kmem_cache *c, unsigned char *b, size_t n, size_t offset)
 {
-	const unsigned char *b = (const unsigned char *)(h + 1);
-
-	if (!c->poison)
-		return;
-	ASAN_UNPOISON_MEMORY_REGION(b, c->size);
-	for (size_t i = 0; i < c->size; i++) {
+	ASAN_UNPOISON_MEMORY_REGION(b, n);
+	for (size_t i = 0; i < n; i++) {
 		if (b[i] != POISON_FREE) {
 			fprintf(stderr, "slab %s: object %p written after free (byte %zu is 0x%02x)\n",
-				c->name, (void *)b, i, b[i]);
+				c->name, (void *)(b - offset), offset + i, b[i]);
 			abort();
 		}
 	}
-	h->constructed = false;	/* the poison overwrote what the constructor set */
+}
+
+static void span_clear(const struct kmem_cache *c, unsigned char *b, size_t n, size_t offset)
+{
+	(void)c;
+	(void)offset;
+	memset(b, 0, n);
+}
+
+/*
+ * Takes an object off the free list, or a fresh one from the newest chunk
+ * (zeroed by calloc), with the lock held: nothing else happens under it.
+ */
+static struct slab_hdr *slab_get(struct kmem_cache *c, bool *fresh)
+{
+	struct slab_hdr *h;
+
+	spin_lock(&c->lock);
+	h = c->freelist;
+	if (h) {
+		c->freelist = h->next_free;
+		*fresh = false;
+	} else {
+		h = fresh_obj(c);
+		*fresh = true;
+	}
+	if (h) {
+		c->allocs++;
+		if (++c->live > c->peak)
+			c->peak = c->live;
+	}
+	spin_unlock(&c->lock);
+	return h;
 }
 
 void *kmem_cache_alloc(struct kmem_cache *c)
 {
 	struct slab_hdr *h;
-	bool zeroed = false;
+	bool fresh;
 
 	if (should_fail(c->fail, c->fail_site))
 		return NULL;
-	if (c->freelist) {
-		h = c->freelist;
-		c->freelist = h->next_free;
-		unpoison_on_reuse(c, h);
-	} else {
-		h = fresh_obj(c);
-		if (!h)
-			return NULL;
-		zeroed = true;
+	h = slab_get(c, &fresh);
+	if (!h)
+		return NULL;
+	if (!fresh && c->poison) {
+		for_each_span(c, (unsigned char *)(h + 1), span_check);
+		/* the poison overwrote what the constructor set, unless that is kept */
+		if (!c->typesafe_by_rcu)
+			h->constructed = false;
 	}
-	h->state = SLAB_OBJ_MAGIC;
 	h->next_free = NULL;
 	if (c->ctor) {
 		if (!h->constructed)
 			c->ctor(h + 1);
 		h->constructed = true;
-	} else if (!zeroed) {
-		memset(h + 1, 0, c->size);
+	} else if (!fresh) {
+		for_each_span(c, (unsigned char *)(h + 1), span_clear);
 	}
-	c->allocs++;
-	if (++c->live > c->peak)
-		c->peak = c->live;
+	__atomic_store_n(&h->state, SLAB_OBJ_MAGIC, __ATOMIC_RELEASE);
 	return h + 1;
 }
 
@@ -174,22 +302,29 @@ void kmem_cache_free(struct kmem_cache *c, void *obj)
 {
 	struct slab_hdr *h = hdr_of(obj);
 
-	if (h->state != SLAB_OBJ_MAGIC || h->cache != c)
+	if (__atomic_load_n(&h->state, __ATOMIC_RELAXED) != SLAB_OBJ_MAGIC || h->cache != c)
 		abort();	/* double free or wrong cache: a bug in the model */
-	h->state = SLAB_OBJ_FREED;
-	if (c->poison) {
-		memset(obj, POISON_FREE, c->size);
-		ASAN_POISON_MEMORY_REGION(obj, c->size);
-	}
+	if (c->poison)
+		for_each_span(c, obj, span_poison);
+	/* after the poison, so whoever sees the object freed sees it poisoned */
+	__atomic_store_n(&h->state, SLAB_OBJ_FREED, __ATOMIC_RELEASE);
+	spin_lock(&c->lock);
 	h->next_free = c->freelist;
 	c->freelist = h;
 	c->frees++;
 	c->live--;
+	spin_unlock(&c->lock);
 }
 
 bool kmem_obj_live(const void *obj)
 {
-	return obj && hdr_of(obj)->state == SLAB_OBJ_MAGIC;
+	return obj && __atomic_load_n(&hdr_of(obj)->state, __ATOMIC_ACQUIRE) == SLAB_OBJ_MAGIC;
+}
+
+bool kmem_obj_poisoned(const void *obj)
+{
+	return obj && __atomic_load_n(&hdr_of(obj)->state, __ATOMIC_ACQUIRE) == SLAB_OBJ_FREED &&
+	       hdr_of(obj)->cache->poison;
 }
 
 struct kmem_cache *kmem_obj_cache(const void *obj)

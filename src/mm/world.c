@@ -27,6 +27,48 @@ const char *const world_fault_sites[NR_FAULT_SITES] = {
 static const struct lock_class_key mmlist_lock_key = { "mmlist_lock", LOCK_RANK_LEAF };
 static const struct lock_class_key lru_lock_key = { "lru_lock", LOCK_RANK_LRU };
 
+/*
+ * The fields of a freed anon_vma that a correct RCU reader still touches:
+ * the rwsem and refcount anon_vma_ctor() sets up, which a reader takes
+ * (folio_lock_anon_vma_read()) or tries (folio_get_anon_vma()'s
+ * refcount_inc_not_zero) before it knows the object is still the one it
+ * wanted, and ->root, which folio_lock_anon_vma_read() follows before its
+ * re-check of folio_mapped().
+ */
+static const struct kmem_range anon_vma_kept[] = {
+	KMEM_FIELD(struct anon_vma, root),
+	KMEM_FIELD(struct anon_vma, rwsem),
+	KMEM_FIELD(struct anon_vma, refcount),
+};
+
+/*
+ * 6.18's VMA cache has no constructor. Its lockless reader,
+ * lock_vma_under_rcu(), reads vm_lock_seq and tries vm_refcnt
+ * (vma_start_read()) on what may be a freed VMA, and looks at anything else
+ * (vm_mm, the range) only once that count is held. The model's VMA has no
+ * per-VMA lock yet; its one count a reader tries first is lazy's
+ * vm_lazy_refs (the series' vma_get() on a type-stable VMA). vm_refcnt and
+ * vm_lock_seq join this list when the per-VMA lock lands.
+ */
+static const struct kmem_range vm_area_kept[] = {
+	KMEM_FIELD(struct vm_area_struct, vm_lazy_refs),
+};
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* As anon_vma_init() and vma_state_init() create them in 6.18; no other cache is. */
+static void world_make_typesafe(struct world *w)
+{
+	kmem_cache_typesafe_by_rcu(anon_vma_cachep(w), anon_vma_kept, ARRAY_LEN(anon_vma_kept));
+	kmem_cache_typesafe_by_rcu(vm_area_cachep(w), vm_area_kept, ARRAY_LEN(vm_area_kept));
+}
+
+void world_set_typesafe_poison(struct world *w, bool on)
+{
+	vm_area_cachep(w)->poison = on;
+	anon_vma_cachep(w)->poison = on;
+}
+
 struct world *world_create(const struct anon_rmap_ops *rmap, bool zero_page,
 			   const size_t kernel_sizes[NR_WORLD_CACHES])
 {
@@ -69,9 +111,13 @@ struct world *world_create(const struct anon_rmap_ops *rmap, bool zero_page,
 	for (int i = 0; i < NR_WORLD_CACHES; i++)
 		w->caches[i].poison = true;
 	w->large_cache.poison = true;
-	/* both are SLAB_TYPESAFE_BY_RCU in the kernel */
-	vm_area_cachep(w)->poison = !rmap->typesafe_reads;
-	anon_vma_cachep(w)->poison = !rmap->typesafe_reads;
+	world_make_typesafe(w);
+	/*
+	 * A design whose lookups read freed VMAs and anon_vmas as posted
+	 * (lazy) would read poison on the way to its own re-checks: poison
+	 * them only when asked (world_set_typesafe_poison()).
+	 */
+	world_set_typesafe_poison(w, !rmap->typesafe_reads);
 	w->zero_folio = folio_alloc_zero(w);
 	if (!w->zero_folio) {
 		world_destroy(w);

@@ -114,6 +114,15 @@ struct world *world_create(const struct anon_rmap_ops *rmap, bool zero_page,
 void world_destroy(struct world *w);
 /* A check a concurrent walker makes failed: report it (rmap.h, race_report). */
 void world_race(struct world *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * Poison freed anon_vmas and VMAs outside the fields a correct RCU reader
+ * may touch (the SLAB_TYPESAFE_BY_RCU caches), so a reader that skips a
+ * re-check reads POISON_FREE. On by default except for designs whose
+ * lookups read freed objects as posted (anon_rmap_ops.typesafe_reads);
+ * stress turns it on for every design. Only before the world's first
+ * operation.
+ */
+void world_set_typesafe_poison(struct world *w, bool on);
 /* The world's caches as /proc/slabinfo shows a kernel's. */
 void world_slabinfo(const struct world *w, FILE *out);
 
