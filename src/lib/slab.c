@@ -39,6 +39,8 @@ struct slab_hdr {
 	struct kmem_cache *cache;
 	void *next_free;
 	bool constructed;
+	/* freed while its cache poisoned: what reuse must find intact */
+	bool poisoned;
 	/* keep the object 16-byte aligned so tag bits and atomics behave */
 	max_align_t align[];
 };
@@ -280,8 +282,9 @@ void *kmem_cache_alloc(struct kmem_cache *c)
 	h = slab_get(c, &fresh);
 	if (!h)
 		return NULL;
-	if (!fresh && c->poison) {
+	if (!fresh && h->poisoned) {
 		for_each_span(c, (unsigned char *)(h + 1), span_check);
+		__atomic_store_n(&h->poisoned, false, __ATOMIC_RELAXED);
 		/* the poison overwrote what the constructor set, unless that is kept */
 		if (!c->typesafe_by_rcu)
 			h->constructed = false;
@@ -306,6 +309,7 @@ void kmem_cache_free(struct kmem_cache *c, void *obj)
 		abort();	/* double free or wrong cache: a bug in the model */
 	if (c->poison)
 		for_each_span(c, obj, span_poison);
+	__atomic_store_n(&h->poisoned, c->poison, __ATOMIC_RELAXED);
 	/* after the poison, so whoever sees the object freed sees it poisoned */
 	__atomic_store_n(&h->state, SLAB_OBJ_FREED, __ATOMIC_RELEASE);
 	spin_lock(&c->lock);
@@ -324,7 +328,7 @@ bool kmem_obj_live(const void *obj)
 bool kmem_obj_poisoned(const void *obj)
 {
 	return obj && __atomic_load_n(&hdr_of(obj)->state, __ATOMIC_ACQUIRE) == SLAB_OBJ_FREED &&
-	       hdr_of(obj)->cache->poison;
+	       __atomic_load_n(&hdr_of(obj)->poisoned, __ATOMIC_RELAXED);
 }
 
 struct kmem_cache *kmem_obj_cache(const void *obj)

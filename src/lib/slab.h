@@ -52,7 +52,7 @@ struct kmem_cache {
 	size_t size;		/* bytes of the simulated object */
 	size_t kernel_size;	/* bytes the kernel's object costs, for KB figures */
 	void (*ctor)(void *obj);	/* run once per object's first allocation */
-	bool poison;		/* poison freed objects; may be set after init */
+	bool poison;		/* poison objects freed from now on; may be set any time */
 	bool typesafe_by_rcu;	/* SLAB_TYPESAFE_BY_RCU: see above */
 	/*
 	 * The bytes poison, the write-after-free check and clearing on reuse

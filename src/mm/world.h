@@ -119,8 +119,8 @@ void world_race(struct world *w, const char *fmt, ...) __attribute__((format(pri
  * may touch (the SLAB_TYPESAFE_BY_RCU caches), so a reader that skips a
  * re-check reads POISON_FREE. On by default except for designs whose
  * lookups read freed objects as posted (anon_rmap_ops.typesafe_reads);
- * stress turns it on for every design. Only before the world's first
- * operation.
+ * stress turns it on for every design. Objects freed before the switch
+ * keep the state they were freed in.
  */
 void world_set_typesafe_poison(struct world *w, bool on);
 /* The world's caches as /proc/slabinfo shows a kernel's. */
