@@ -26,7 +26,6 @@ const char *const world_fault_sites[NR_FAULT_SITES] = {
 
 static const struct lock_class_key mmlist_lock_key = { "mmlist_lock", LOCK_RANK_LEAF };
 static const struct lock_class_key lru_lock_key = { "lru_lock", LOCK_RANK_LRU };
-
 /*
  * The fields of a freed anon_vma that a correct RCU reader still touches:
  * the rwsem and refcount anon_vma_ctor() sets up, which a reader takes
