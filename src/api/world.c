@@ -76,6 +76,8 @@ int anonrmap_world_create(const struct anonrmap_config *cfg,
 	for (int order = ANONRMAP_MTHP_MIN_ORDER; order <= ANONRMAP_PMD_ORDER; order++)
 		w->mthp[order] = cfg->mthp[order];
 	w->max_map_count = cfg->max_map_count;
+	if (cfg->typesafe_poison)
+		world_set_typesafe_poison(w, true);
 	mm = mm_alloc(w);
 	if (!mm) {
 		world_destroy(w);

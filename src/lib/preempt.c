@@ -2,6 +2,7 @@
 #include "lib/preempt.h"
 
 #include <sched.h>
+#include <time.h>
 
 unsigned int preempt_jitter_per_mille;
 static uint64_t preempt_seed;
@@ -29,12 +30,27 @@ static uint64_t next_draw(void)
 	return preempt_rng * 0x2545f4914f6cdd1dULL;
 }
 
+/*
+ * Half the hits yield, half sleep a few microseconds: a yield only lets a
+ * thread waiting for this CPU in, while a sleep also leaves the threads on
+ * the other CPUs time to finish a whole operation (an exit, a munmap) inside
+ * the window this thread was in the middle of.
+ */
 void preempt_point_slow(void)
 {
 	unsigned int per_mille = __atomic_load_n(&preempt_jitter_per_mille, __ATOMIC_RELAXED);
+	uint64_t draw = next_draw();
 
-	if (next_draw() % 1000 < per_mille)
+	if (draw % 1000 >= per_mille)
+		return;
+	draw /= 1000;
+	if (draw & 1) {
 		sched_yield();
+	} else {
+		struct timespec ts = { 0, (long)(1000 + (draw >> 1) % 20000) };
+
+		nanosleep(&ts, NULL);
+	}
 }
 
 void preempt_set_jitter(unsigned int per_mille, uint64_t seed)

@@ -351,20 +351,23 @@ struct anon_vma *rmap_walk_anon_lock(struct folio *folio, struct rmap_walk_contr
  * the gen stored with the mapping tells them apart. Only when the folio
  * still names what we locked, since a folio moved meanwhile names another.
  */
-static void check_locked_anon_vma(struct folio *folio, struct anon_vma *anon_vma)
+static bool check_locked_anon_vma(struct folio *folio, struct anon_vma *anon_vma)
 {
 	unsigned long mapping = __atomic_load_n(&folio->mapping, __ATOMIC_ACQUIRE);
 
 	if (!kmem_obj_live(anon_vma)) {
 		world_race(folio_world(folio), "walk of folio %lu locked anon_vma %p after it was freed",
 			   folio->serial, (void *)anon_vma);
-		return;
+		return false;
 	}
 	if (mapping == ((unsigned long)anon_vma | FOLIO_MAPPING_ANON) &&
-	    READ_ONCE(folio->anon_vma_gen) != READ_ONCE(anon_vma->gen))
+	    READ_ONCE(folio->anon_vma_gen) != READ_ONCE(anon_vma->gen)) {
 		world_race(folio_world(folio),
 			   "walk of folio %lu locked anon_vma %p, freed and reused since the folio named it",
 			   folio->serial, (void *)anon_vma);
+		return false;
+	}
+	return true;
 }
 
 static int classic_walk(struct folio *folio, struct rmap_walk_control *rwc)
@@ -376,7 +379,11 @@ static int classic_walk(struct folio *folio, struct rmap_walk_control *rwc)
 		anon_vma = folio_lock_anon_vma_read(folio, rwc);
 		if (!anon_vma)
 			return rwc->contended ? -EAGAIN : 0;
-		check_locked_anon_vma(folio, anon_vma);
+		/* reported: walking it would only add damage to the report */
+		if (!check_locked_anon_vma(folio, anon_vma)) {
+			anon_vma_unlock_read(anon_vma);
+			return -EAGAIN;
+		}
 	} else {
 		anon_vma = rmap_walk_anon_lock(folio, rwc);
 		if (!anon_vma)
