@@ -6,7 +6,7 @@
  * address space down only after the call is out.
  */
 #include <errno.h>
-#include <urcu/uatomic.h>
+#include "lib/atomic.h"
 
 #include <anonrmap/ops.h>
 
@@ -118,7 +118,7 @@ int anonrmap_exit(struct anonrmap_mm *p)
 {
 	struct mm_struct *mm = (struct mm_struct *)p;
 
-	if (!mm || uatomic_cmpxchg(&mm->task_exited, 0, 1) != 0)
+	if (!mm || atomic_cmpxchg(&mm->task_exited, 0, 1) != 0)
 		return -ESRCH;
 	mmput(mm);
 	return 0;

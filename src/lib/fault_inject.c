@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "lib/atomic.h"
+
 void fault_attr_init(struct fault_attr *fa, const char *const *site_names, int nr_sites)
 {
 	memset(fa, 0, sizeof(*fa));
@@ -28,26 +30,34 @@ void fault_arm(struct fault_attr *fa, int site, unsigned long nth)
 	fa->seen = 0;
 }
 
+/*
+ * Any thread may allocate, so the counts are atomic; fail_nth fires for
+ * exactly one call even when several reach the nth at once.
+ */
 bool should_fail(struct fault_attr *fa, int site)
 {
-	if (!fa || fa->suspended || site < 0 || site >= fa->nr_sites)
+	unsigned long nth;
+
+	if (!fa || atomic_read(&fa->suspended) || site < 0 || site >= fa->nr_sites)
 		return false;
-	fa->calls[site]++;
-	if (!fa->nth || (fa->site != FAULT_ANY_SITE && fa->site != site))
+	atomic_inc(&fa->calls[site]);
+	nth = atomic_read(&fa->nth);
+	if (!nth || (fa->site != FAULT_ANY_SITE && fa->site != site))
 		return false;
-	if (++fa->seen < fa->nth)
+	if (atomic_add_return(&fa->seen, 1) != nth)
 		return false;
-	fa->nth = 0;	/* fail_nth fires once */
-	fa->failed[site]++;
+	if (atomic_cmpxchg(&fa->nth, nth, 0UL) != nth)
+		return false;
+	atomic_inc(&fa->failed[site]);
 	return true;
 }
 
 void fault_suspend(struct fault_attr *fa)
 {
-	fa->suspended++;
+	atomic_inc(&fa->suspended);
 }
 
 void fault_resume(struct fault_attr *fa)
 {
-	fa->suspended--;
+	atomic_dec(&fa->suspended);
 }

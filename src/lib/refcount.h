@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * refcount_t on liburcu's uatomic for the read-modify-writes; plain loads
- * and stores are C11 relaxed atomics, which ThreadSanitizer can see and
- * liburcu's volatile accesses it cannot. inc_not_zero is the one a lockless
+ * refcount_t on the atomics of lib/atomic.h (C11, which ThreadSanitizer can
+ * see; liburcu's uatomic it cannot). inc_not_zero is the one a lockless
  * reader may use on an object that can be freed under it: it never brings a
  * count back from zero, which is what makes a SLAB_TYPESAFE_BY_RCU lookup
  * safe once the reader re-checks what it found.
@@ -11,7 +10,7 @@
 #define ANONRMAP_REFCOUNT_H
 
 #include <stdbool.h>
-#include <urcu/uatomic.h>
+#include "lib/atomic.h"
 
 #include "lib/preempt.h"
 
@@ -31,7 +30,7 @@ static inline long refcount_read(const refcount_t *r)
 
 static inline void refcount_inc(refcount_t *r)
 {
-	uatomic_inc(&r->refs);
+	atomic_inc(&r->refs);
 }
 
 static inline bool refcount_inc_not_zero(refcount_t *r)
@@ -42,7 +41,7 @@ static inline bool refcount_inc_not_zero(refcount_t *r)
 	old = __atomic_load_n(&r->refs, __ATOMIC_RELAXED);
 
 	while (old > 0) {
-		long seen = uatomic_cmpxchg(&r->refs, old, old + 1);
+		long seen = atomic_cmpxchg(&r->refs, old, old + 1);
 
 		if (seen == old)
 			return true;
@@ -55,7 +54,7 @@ static inline bool refcount_inc_not_zero(refcount_t *r)
 static inline bool refcount_dec_and_test(refcount_t *r)
 {
 	preempt_point();
-	return uatomic_sub_return(&r->refs, 1) == 0;
+	return atomic_sub_return(&r->refs, 1) == 0;
 }
 
 #endif

@@ -4,7 +4,7 @@
  * every rmap design that builds on anon_vma allocates, references and frees
  * them the same way, so the rules live here once.
  */
-#include <urcu/uatomic.h>
+#include "lib/atomic.h"
 
 #include "mm/internal.h"
 #include "mm/interval_tree.h"
@@ -36,7 +36,7 @@ struct anon_vma *anon_vma_alloc(struct world *w)
 	anon_vma->parent = anon_vma;
 	anon_vma->root = anon_vma;
 	anon_vma->rb_root = RB_ROOT;
-	anon_vma->gen = uatomic_add_return(&w->anon_vma_gen, 1);
+	anon_vma->gen = atomic_add_return(&w->anon_vma_gen, 1);
 	return anon_vma;
 }
 

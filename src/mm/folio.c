@@ -7,10 +7,14 @@
 #include <errno.h>
 #include <sched.h>
 #include <stdlib.h>
-#include <urcu/uatomic.h>
+#include "lib/atomic.h"
 
 #include "lib/preempt.h"
 #include "mm/internal.h"
+
+#ifdef ANONRMAP_LOCKDEP
+static const struct lock_class_key folio_lock_key = { "folio_lock", LOCK_RANK_FOLIO };
+#endif
 
 static struct folio *folio_alloc(struct world *w, enum folio_kind kind)
 {
@@ -20,7 +24,10 @@ static struct folio *folio_alloc(struct world *w, enum folio_kind kind)
 		return NULL;
 	folio->kind = kind;
 	folio->refcount = 1;
-	folio->serial = uatomic_add_return(&w->folio_serial, 1);
+#ifdef ANONRMAP_LOCKDEP
+	lockdep_init_map(&folio->lock_dep_map, &folio_lock_key);
+#endif
+	folio->serial = atomic_add_return(&w->folio_serial, 1);
 	/* published by the lock: an isolating thread sees the folio whole */
 	spin_lock(&w->lru_lock);
 	list_add_tail(&folio->lru, &w->folios);
@@ -49,6 +56,9 @@ static int alloc_large_pages(struct world *w, unsigned int order, struct folio *
 			return -ENOMEM;
 		*l = (struct folio_large){ .order = order };
 		spin_lock_init(&l->mapcount_lock, &large_mapcount_key);
+#ifdef ANONRMAP_LOCKDEP
+		lockdep_init_map(&l->lock_dep_map, &folio_lock_key);
+#endif
 	}
 	for (unsigned long i = 0; i < nr; i++) {
 		pages[i] = folio_alloc_anon(w);
@@ -62,8 +72,8 @@ static int alloc_large_pages(struct world *w, unsigned int order, struct folio *
 		}
 		if (l) {
 			pages[i]->large = l;
-			uatomic_inc(&l->refcount);
-			uatomic_inc(&l->nr_pages_live);
+			atomic_inc(&l->refcount);
+			atomic_inc(&l->nr_pages_live);
 		}
 	}
 	return 0;
@@ -113,9 +123,6 @@ struct folio *folio_alloc_zero(struct world *w)
 	return folio;
 }
 
-#ifdef ANONRMAP_LOCKDEP
-static const struct lock_class_key folio_lock_key = { "folio_lock", LOCK_RANK_FOLIO };
-#endif
 
 /*
  * PG_locked. A waiter yields instead of sleeping on the folio's wait queue;
@@ -130,10 +137,7 @@ static int *folio_lock_word(struct folio *folio)
 #ifdef ANONRMAP_LOCKDEP
 static struct lockdep_map *folio_dep_map(struct folio *folio)
 {
-	struct lockdep_map *map = folio->large ? &folio->large->lock_dep_map : &folio->lock_dep_map;
-
-	map->key = &folio_lock_key;
-	return map;
+	return folio->large ? &folio->large->lock_dep_map : &folio->lock_dep_map;
 }
 #endif
 
@@ -145,7 +149,7 @@ bool folio_test_locked(struct folio *folio)
 bool folio_trylock(struct folio *folio)
 {
 	preempt_point();
-	if (uatomic_cmpxchg(folio_lock_word(folio), 0, 1) != 0)
+	if (atomic_cmpxchg(folio_lock_word(folio), 0, 1) != 0)
 		return false;
 #ifdef ANONRMAP_LOCKDEP
 	lock_acquire(folio_dep_map(folio), 0, true, false);
@@ -159,7 +163,7 @@ void folio_lock(struct folio *folio)
 	lock_acquire(folio_dep_map(folio), 0, false, false);
 #endif
 	preempt_point();
-	while (uatomic_cmpxchg(folio_lock_word(folio), 0, 1) != 0)
+	while (atomic_cmpxchg(folio_lock_word(folio), 0, 1) != 0)
 		sched_yield();
 }
 
@@ -176,9 +180,9 @@ void folio_unlock(struct folio *folio)
 void folio_get(struct folio *folio)
 {
 	preempt_point();
-	uatomic_inc(&folio->refcount);
+	atomic_inc(&folio->refcount);
 	if (folio->large)
-		uatomic_inc(&folio->large->refcount);
+		atomic_inc(&folio->large->refcount);
 }
 
 /*
@@ -193,11 +197,11 @@ bool folio_try_get(struct folio *folio)
 	preempt_point();
 	old = __atomic_load_n(&folio->refcount, __ATOMIC_RELAXED);
 	while (old > 0) {
-		int seen = uatomic_cmpxchg(&folio->refcount, old, old + 1);
+		int seen = atomic_cmpxchg(&folio->refcount, old, old + 1);
 
 		if (seen == old) {
 			if (folio->large)
-				uatomic_inc(&folio->large->refcount);
+				atomic_inc(&folio->large->refcount);
 			return true;
 		}
 		old = seen;
@@ -212,8 +216,8 @@ void folio_put(struct folio *folio)
 
 	preempt_point();
 	if (l)
-		uatomic_dec(&l->refcount);
-	if (uatomic_sub_return(&folio->refcount, 1) > 0)
+		atomic_dec(&l->refcount);
+	if (atomic_sub_return(&folio->refcount, 1) > 0)
 		return;
 	w = folio_world(folio);
 	if (folio->kind == FOLIO_ANON && w->rmap->folio_free)
@@ -224,7 +228,7 @@ void folio_put(struct folio *folio)
 	spin_unlock(&w->lru_lock);
 	folio->large = NULL;
 	kmem_cache_free(kmem_obj_cache(folio), folio);
-	if (l && uatomic_sub_return(&l->nr_pages_live, 1) == 0) {
+	if (l && atomic_sub_return(&l->nr_pages_live, 1) == 0) {
 		spin_lock_destroy(&l->mapcount_lock);
 		kmem_cache_free(kmem_obj_cache(l), l);
 	}

@@ -7,7 +7,7 @@
  * unmaps, so a CoW fault can refuse reuse where a precise count would allow
  * it, exactly when the kernel's does.
  */
-#include <urcu/uatomic.h>
+#include "lib/atomic.h"
 
 #include "mm/internal.h"
 
@@ -58,7 +58,7 @@ static void large_sub(struct folio_large *l, struct mm_struct *mm)
 void folio_add_mapcount(struct folio *folio, struct mm_struct *mm)
 {
 	assert_spin_locked(&mm->page_table_lock);
-	uatomic_inc(&folio->mapcount);
+	atomic_inc(&folio->mapcount);
 	if (folio->large) {
 		spin_lock(&folio->large->mapcount_lock);
 		large_add(folio->large, mm);
@@ -74,7 +74,7 @@ void folio_sub_mapcount(struct folio *folio, struct mm_struct *mm)
 		large_sub(folio->large, mm);
 		spin_unlock(&folio->large->mapcount_lock);
 	}
-	uatomic_dec(&folio->mapcount);
+	atomic_dec(&folio->mapcount);
 }
 
 /*

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <urcu/uatomic.h>
+#include "lib/atomic.h"
 
 #include "lib/compiler.h"
 #include "mm/internal.h"
@@ -46,7 +46,7 @@ bool mmget_not_zero(struct mm_struct *mm)
 	int old = __atomic_load_n(&mm->mm_users, __ATOMIC_RELAXED);
 
 	while (old > 0) {
-		int seen = uatomic_cmpxchg(&mm->mm_users, old, old + 1);
+		int seen = atomic_cmpxchg(&mm->mm_users, old, old + 1);
 
 		if (seen == old)
 			return true;
@@ -58,7 +58,7 @@ bool mmget_not_zero(struct mm_struct *mm)
 /* mmput(): the last user tears the address space down (__mmput()). */
 void mmput(struct mm_struct *mm)
 {
-	if (uatomic_sub_return(&mm->mm_users, 1) == 0)
+	if (atomic_sub_return(&mm->mm_users, 1) == 0)
 		exit_mmap(mm);
 }
 

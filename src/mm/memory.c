@@ -7,6 +7,7 @@
  */
 #include <anonrmap/world.h>
 
+#include "lib/compiler.h"
 #include "mm/internal.h"
 
 /*
@@ -23,9 +24,10 @@ static void map_anon_pages(struct vm_area_struct *vma, unsigned long addr,
 	for (unsigned long i = 0; i < nr; i++) {
 		unsigned long a = addr + (i << PAGE_SHIFT);
 
-		pages[i]->anon_exclusive = true;
-		folio_add_mapcount(pages[i], vma->vm_mm);
+		WRITE_ONCE(pages[i]->anon_exclusive, true);
+		/* mapping before mapcount: a walker that sees it mapped finds it set */
 		w->rmap->folio_set_anon(pages[i], vma, a, true);
+		folio_add_mapcount(pages[i], vma->vm_mm);
 		set_pte(vma->vm_mm, a, mk_pte(pages[i], vma->vm_flags & VM_WRITE));
 	}
 }
@@ -354,7 +356,7 @@ static bool wp_can_reuse_anon_folio(struct vm_area_struct *vma, unsigned long ad
 	const struct anon_rmap_ops *rmap = vma_world(vma)->rmap;
 	unsigned long haddr = address & HPAGE_PMD_MASK;
 
-	if (folio->anon_exclusive)
+	if (READ_ONCE(folio->anon_exclusive))
 		return true;
 	if (!folio->large) {
 		/* a folio someone else has locked is busy: copy rather than wait */
@@ -381,7 +383,7 @@ static bool wp_can_reuse_anon_folio(struct vm_area_struct *vma, unsigned long ad
 	} else if (!folio_large_reusable(folio->large, vma->vm_mm)) {
 		return false;
 	}
-	folio->anon_exclusive = true;
+	WRITE_ONCE(folio->anon_exclusive, true);
 	return true;
 }
 
@@ -548,7 +550,8 @@ static void copy_present_pte(struct mm_struct *mm, unsigned long addr, pte_t *pt
 	if (folio_test_anon(folio)) {
 		if (rmap->fork_folio)
 			rmap->fork_folio(folio, c->dst, c->src);
-		folio->anon_exclusive = false;
+		/* a page flag, changed atomically: other mms' forks share the folio */
+		WRITE_ONCE(folio->anon_exclusive, false);
 	}
 	if (!is_zero_folio(folio)) {
 		folio_get(folio);

@@ -7,6 +7,7 @@
  * pass, so a design whose walk misses a mapping makes migration fail
  * (-EAGAIN) instead of silently leaving a stale PTE.
  */
+#include "lib/compiler.h"
 #include "mm/internal.h"
 
 /*
@@ -38,7 +39,7 @@ static int remap_mapping(struct folio *folio, struct vm_area_struct *vma,
 		if (r->dst) {
 			pte->val = (uintptr_t)r->dst | (pte->val & PTE_FLAGS);
 			/* fork may have shared the entry since the copy began */
-			r->dst->anon_exclusive = folio->anon_exclusive;
+			WRITE_ONCE(r->dst->anon_exclusive, READ_ONCE(folio->anon_exclusive));
 			folio_get(r->dst);
 			folio_add_mapcount(r->dst, mm);
 			/* the reference goes after the walk, which still reads the folio */
@@ -68,10 +69,11 @@ static int migrate_folio(struct world *w, struct folio *folio)
 	if (!err && !dst)
 		err = -ENOMEM;
 	if (!err) {
-		dst->mapping = folio->mapping;
-		dst->anon_vma_gen = folio->anon_vma_gen;
+		/* walkers isolating from the LRU may see dst: mapping goes last */
 		dst->index = folio->index;
-		dst->anon_exclusive = folio->anon_exclusive;
+		dst->anon_vma_gen = folio->anon_vma_gen;
+		__atomic_store_n(&dst->mapping, READ_ONCE(folio->mapping), __ATOMIC_RELEASE);
+		dst->anon_exclusive = READ_ONCE(folio->anon_exclusive);
 		dst->split_from_large = folio->large || folio->split_from_large;
 		if (w->rmap->folio_migrate)
 			w->rmap->folio_migrate(dst, folio);

@@ -38,11 +38,14 @@ static inline void anon_vma_unlock_read(struct anon_vma *anon_vma)
 #define anon_vma_assert_write_locked(anon_vma) \
 	lockdep_assert_held_write(&(anon_vma)->root->rwsem)
 
+/* Read once: a walker may look while a fault or a move is setting it. */
 static inline struct anon_vma *folio_anon_vma(const struct folio *folio)
 {
-	if ((folio->mapping & FOLIO_MAPPING_FLAGS) != FOLIO_MAPPING_ANON)
+	unsigned long mapping = __atomic_load_n(&folio->mapping, __ATOMIC_ACQUIRE);
+
+	if ((mapping & FOLIO_MAPPING_FLAGS) != FOLIO_MAPPING_ANON)
 		return NULL;
-	return (struct anon_vma *)(folio->mapping - FOLIO_MAPPING_ANON);
+	return (struct anon_vma *)(mapping - FOLIO_MAPPING_ANON);
 }
 
 void anon_vma_ctor(void *obj);
