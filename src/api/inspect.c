@@ -6,17 +6,20 @@
 #include <anonrmap/inspect.h>
 #include <anonrmap/ops.h>
 
+#include "api/mm_enter.h"
 #include "mm/check.h"
 #include "mm/internal.h"
 #include "scenario/observe_sim.h"
 
+/* Under the mm's mmap_lock for reading: @fn must not change this mm. */
 int anonrmap_vma_foreach(struct anonrmap_mm *p, anonrmap_vma_fn fn, void *arg)
 {
-	struct mm_struct *mm = (struct mm_struct *)p;
+	struct mm_struct *mm = mm_enter(p);
 	int ret = 0;
 
-	if (!mm || mm->exited)
+	if (!mm)
 		return -ESRCH;
+	mmap_read_lock(mm);
 	for (struct vm_area_struct *vma = vma_first(mm); vma && !ret; vma = vma_next(vma)) {
 		struct anonrmap_vma_info info = {
 			.start = vma->vm_start, .end = vma->vm_end, .pgoff = vma->vm_pgoff,
@@ -29,29 +32,33 @@ int anonrmap_vma_foreach(struct anonrmap_mm *p, anonrmap_vma_fn fn, void *arg)
 
 		ret = fn(&info, arg);
 	}
-	return ret;
+	mmap_read_unlock(mm);
+	return mm_leave(mm, ret);
 }
 
 int anonrmap_page(struct anonrmap_mm *p, uint64_t addr, struct anonrmap_page_info *info)
 {
-	struct mm_struct *mm = (struct mm_struct *)p;
+	struct mm_struct *mm = mm_enter(p);
 	pte_t *pte;
 	struct folio *folio;
 
-	if (!mm || mm->exited)
+	if (!mm)
 		return -ESRCH;
 	*info = (struct anonrmap_page_info){ .kind = ANONRMAP_PAGE_NONE };
+	/* a snapshot under the PTE lock: the folio may be gone by the return */
+	spin_lock(&mm->page_table_lock);
 	pte = pte_lookup(mm, addr & PAGE_MASK);
-	if (!pte || !pte_present(*pte))
-		return 0;
-	folio = pte_folio(*pte);
-	info->folio = (struct anonrmap_folio *)folio;
-	info->writable = pte_write(*pte);
-	info->mapcount = folio->mapcount;
-	info->index = folio->index;
-	info->kind = is_zero_folio(folio) ? ANONRMAP_PAGE_ZERO :
-		     folio_test_anon(folio) ? ANONRMAP_PAGE_ANON : ANONRMAP_PAGE_FILE;
-	return 0;
+	if (pte && pte_present(*pte)) {
+		folio = pte_folio(*pte);
+		info->folio = (struct anonrmap_folio *)folio;
+		info->writable = pte_write(*pte);
+		info->mapcount = folio_mapcount(folio);
+		info->index = folio->index;
+		info->kind = is_zero_folio(folio) ? ANONRMAP_PAGE_ZERO :
+			     folio_test_anon(folio) ? ANONRMAP_PAGE_ANON : ANONRMAP_PAGE_FILE;
+	}
+	spin_unlock(&mm->page_table_lock);
+	return mm_leave(mm, 0);
 }
 
 struct walk_adapter {
@@ -80,9 +87,16 @@ int anonrmap_rmap_walk(struct anonrmap_folio *p, anonrmap_rmap_fn fn, void *arg)
 	struct rmap_walk_control rwc = { .rmap_one = walk_one, .arg = &a,
 					 .flags = RMAP_WALK_ANON_LOCK };
 
+	struct world *w;
+	int ret;
+
 	if (!folio || !kmem_obj_live(folio) || !folio_test_anon(folio))
 		return -EINVAL;
-	return folio_world(folio)->rmap->walk(folio, &rwc);
+	w = folio_world(folio);
+	world_enter(w);
+	ret = w->rmap->walk(folio, &rwc);
+	world_leave(w);
+	return ret;
 }
 
 int anonrmap_slab_stats(struct anonrmap_world *world, enum anonrmap_cache cache,

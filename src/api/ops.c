@@ -1,23 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/*
- * Public API: system calls and faults. Each call holds a user of the mm
- * (mmget_not_zero()/mmput()) for as long as it runs, as a thread of the
- * process would, so an exit requested meanwhile by another thread tears the
- * address space down only after the call is out.
- */
+/* Public API: system calls and faults, each holding a user of its mm (api/mm_enter.h). */
 #include <errno.h>
 #include "lib/atomic.h"
 
 #include <anonrmap/ops.h>
 
-#include "mm/internal.h"
+#include "api/mm_enter.h"
 
-static struct mm_struct *mm_enter(struct anonrmap_mm *p)
-{
-	struct mm_struct *mm = (struct mm_struct *)p;
-
-	return mm && mmget_not_zero(mm) ? mm : NULL;
-}
 
 int anonrmap_mmap(struct anonrmap_mm *p, uint64_t addr, uint64_t len, int prot,
 		  struct anonrmap_file *file, uint64_t off)
@@ -28,8 +17,7 @@ int anonrmap_mmap(struct anonrmap_mm *p, uint64_t addr, uint64_t len, int prot,
 	if (!mm)
 		return -ESRCH;
 	err = do_mmap(mm, addr, len, prot, (struct file *)file, off);
-	mmput(mm);
-	return err;
+	return mm_leave(mm, err);
 }
 
 int anonrmap_munmap(struct anonrmap_mm *p, uint64_t addr, uint64_t len)
@@ -42,8 +30,7 @@ int anonrmap_munmap(struct anonrmap_mm *p, uint64_t addr, uint64_t len)
 	mmap_write_lock(mm);
 	err = do_munmap(mm, addr, len);
 	mmap_write_unlock(mm);
-	mmput(mm);
-	return err;
+	return mm_leave(mm, err);
 }
 
 int anonrmap_mprotect(struct anonrmap_mm *p, uint64_t addr, uint64_t len, int prot)
@@ -54,8 +41,7 @@ int anonrmap_mprotect(struct anonrmap_mm *p, uint64_t addr, uint64_t len, int pr
 	if (!mm)
 		return -ESRCH;
 	err = do_mprotect(mm, addr, len, prot);
-	mmput(mm);
-	return err;
+	return mm_leave(mm, err);
 }
 
 int anonrmap_mremap(struct anonrmap_mm *p, uint64_t old_addr, uint64_t old_len,
@@ -67,8 +53,7 @@ int anonrmap_mremap(struct anonrmap_mm *p, uint64_t old_addr, uint64_t old_len,
 	if (!mm)
 		return -ESRCH;
 	err = do_mremap(mm, old_addr, old_len, new_len, flags, new_addr);
-	mmput(mm);
-	return err;
+	return mm_leave(mm, err);
 }
 
 int anonrmap_madvise(struct anonrmap_mm *p, uint64_t addr, uint64_t len,
@@ -80,8 +65,7 @@ int anonrmap_madvise(struct anonrmap_mm *p, uint64_t addr, uint64_t len,
 	if (!mm)
 		return -ESRCH;
 	err = do_madvise(mm, addr, len, advice);
-	mmput(mm);
-	return err;
+	return mm_leave(mm, err);
 }
 
 int anonrmap_touch(struct anonrmap_mm *p, uint64_t addr, uint64_t len, bool write)
@@ -95,8 +79,7 @@ int anonrmap_touch(struct anonrmap_mm *p, uint64_t addr, uint64_t len, bool writ
 		err = -EINVAL;
 	else
 		err = do_touch(mm, addr, len, write);
-	mmput(mm);
-	return err;
+	return mm_leave(mm, err);
 }
 
 int anonrmap_fork(struct anonrmap_mm *p, struct anonrmap_mm **child)
@@ -109,8 +92,7 @@ int anonrmap_fork(struct anonrmap_mm *p, struct anonrmap_mm **child)
 	err = dup_mm(mm, &c);
 	if (!err)
 		*child = (struct anonrmap_mm *)c;
-	mmput(mm);
-	return err;
+	return mm_leave(mm, err);
 }
 
 /* The task goes: its user of the mm is dropped, once. */
@@ -118,9 +100,15 @@ int anonrmap_exit(struct anonrmap_mm *p)
 {
 	struct mm_struct *mm = (struct mm_struct *)p;
 
-	if (!mm || atomic_cmpxchg(&mm->task_exited, 0, 1) != 0)
+	if (!mm)
 		return -ESRCH;
+	world_enter(mm->world);
+	if (atomic_cmpxchg(&mm->task_exited, 0, 1) != 0) {
+		world_leave(mm->world);
+		return -ESRCH;
+	}
 	mmput(mm);
+	world_leave(mm->world);
 	return 0;
 }
 
@@ -132,6 +120,5 @@ int anonrmap_migrate(struct anonrmap_mm *p, uint64_t addr, uint64_t len)
 	if (!mm)
 		return -ESRCH;
 	err = migrate_range(mm, addr, len);
-	mmput(mm);
-	return err;
+	return mm_leave(mm, err);
 }

@@ -4,14 +4,8 @@
 
 #include <anonrmap/process.h>
 
-#include "mm/internal.h"
+#include "api/mm_enter.h"
 
-static struct mm_struct *live_mm(struct anonrmap_mm *p)
-{
-	struct mm_struct *mm = (struct mm_struct *)p;
-
-	return mm && !mm->exited ? mm : NULL;
-}
 
 int anonrmap_mm_create(struct anonrmap_world *world, struct anonrmap_mm **out)
 {
@@ -23,15 +17,12 @@ int anonrmap_mm_create(struct anonrmap_world *world, struct anonrmap_mm **out)
 	return 0;
 }
 
-int anonrmap_mmap_flags(struct anonrmap_mm *p, uint64_t addr, uint64_t len, int prot,
-			struct anonrmap_file *file, uint64_t off, int flags)
+static int mmap_flags(struct mm_struct *mm, uint64_t addr, uint64_t len, int prot,
+		      struct anonrmap_file *file, uint64_t off, int flags)
 {
-	struct mm_struct *mm = live_mm(p);
 	vm_flags_t extra = 0;
 	int err;
 
-	if (!mm)
-		return -ESRCH;
 	if (flags & ~(ANONRMAP_MAP_SHARED | ANONRMAP_MAP_NORESERVE | ANONRMAP_MAP_FIXED |
 		      ANONRMAP_MAP_STACK))
 		return -EINVAL;
@@ -58,30 +49,38 @@ int anonrmap_mmap_flags(struct anonrmap_mm *p, uint64_t addr, uint64_t len, int 
 	return do_mmap_flags(mm, addr, len, prot, (struct file *)file, off, extra);
 }
 
+int anonrmap_mmap_flags(struct anonrmap_mm *p, uint64_t addr, uint64_t len, int prot,
+			struct anonrmap_file *file, uint64_t off, int flags)
+{
+	struct mm_struct *mm = mm_enter(p);
+
+	return mm ? mm_leave(mm, mmap_flags(mm, addr, len, prot, file, off, flags)) : -ESRCH;
+}
+
 int anonrmap_stack_setup(struct anonrmap_mm *p, uint64_t start, uint64_t end)
 {
-	struct mm_struct *mm = live_mm(p);
+	struct mm_struct *mm = mm_enter(p);
 
-	return mm ? setup_arg_pages(mm, start, end) : -ESRCH;
+	return mm ? mm_leave(mm, setup_arg_pages(mm, start, end)) : -ESRCH;
 }
 
 int anonrmap_stack_grow(struct anonrmap_mm *p, uint64_t addr)
 {
-	struct mm_struct *mm = live_mm(p);
+	struct mm_struct *mm = mm_enter(p);
 
-	return mm ? expand_downwards(mm, addr) : -ESRCH;
+	return mm ? mm_leave(mm, expand_downwards(mm, addr)) : -ESRCH;
 }
 
 int anonrmap_special_mapping(struct anonrmap_mm *p, uint64_t start, uint64_t end, int prot)
 {
-	struct mm_struct *mm = live_mm(p);
+	struct mm_struct *mm = mm_enter(p);
 
-	return mm ? install_special_mapping(mm, start, end, prot) : -ESRCH;
+	return mm ? mm_leave(mm, install_special_mapping(mm, start, end, prot)) : -ESRCH;
 }
 
 int anonrmap_brk(struct anonrmap_mm *p, uint64_t old_end, uint64_t new_end)
 {
-	struct mm_struct *mm = live_mm(p);
+	struct mm_struct *mm = mm_enter(p);
 
-	return mm ? do_brk(mm, old_end, new_end) : -ESRCH;
+	return mm ? mm_leave(mm, do_brk(mm, old_end, new_end)) : -ESRCH;
 }

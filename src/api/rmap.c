@@ -18,9 +18,11 @@ struct anonrmap_folio *anonrmap_folio_grab(struct anonrmap_world *world, unsigne
 	struct folio *folio, *found = NULL;
 	unsigned long skip;
 
+	world_enter(w);
 	spin_lock(&w->lru_lock);
 	if (!w->nr_folios) {
 		spin_unlock(&w->lru_lock);
+		world_leave(w);
 		return NULL;
 	}
 	skip = n % w->nr_folios;
@@ -35,28 +37,50 @@ struct anonrmap_folio *anonrmap_folio_grab(struct anonrmap_world *world, unsigne
 		}
 	}
 	spin_unlock(&w->lru_lock);
+	world_leave(w);
 	return (struct anonrmap_folio *)found;
+}
+
+/* One call on a held folio, inside its world (world_enter()). */
+static int folio_call(struct anonrmap_folio *p, int (*fn)(struct folio *folio))
+{
+	struct folio *folio = (struct folio *)p;
+	struct world *w;
+	int ret;
+
+	if (!folio)
+		return -EINVAL;
+	w = folio_world(folio);
+	world_enter(w);
+	ret = fn(folio);
+	world_leave(w);
+	return ret;
+}
+
+static int folio_release(struct folio *folio)
+{
+	folio_put(folio);
+	return 0;
 }
 
 void anonrmap_folio_release(struct anonrmap_folio *folio)
 {
-	if (folio)
-		folio_put((struct folio *)folio);
+	folio_call(folio, folio_release);
 }
 
 int anonrmap_folio_referenced(struct anonrmap_folio *folio)
 {
-	return folio ? folio_referenced((struct folio *)folio) : -EINVAL;
+	return folio_call(folio, folio_referenced);
 }
 
 int anonrmap_reclaim_folio(struct anonrmap_folio *folio)
 {
-	return folio ? reclaim_folio((struct folio *)folio) : -EINVAL;
+	return folio_call(folio, reclaim_folio);
 }
 
 int anonrmap_migrate_folio(struct anonrmap_folio *folio)
 {
-	return folio ? migrate_isolated_folio((struct folio *)folio) : -EINVAL;
+	return folio_call(folio, migrate_isolated_folio);
 }
 
 void anonrmap_world_set_race_report(struct anonrmap_world *world, anonrmap_race_fn fn, void *arg)

@@ -85,6 +85,12 @@ struct anon_rmap_ops {
 	 * them, since one thread reading a freed object is always a bug.
 	 */
 	bool typesafe_reads;
+	/*
+	 * The design takes the kernel's locks on all its own structures, so
+	 * public calls on its world may run from any number of threads at
+	 * once. Otherwise the API takes them one at a time (world_enter()).
+	 */
+	bool concurrent;
 
 	/* anon_vma_prepare(): before the first anonymous folio of @vma. */
 	int (*prepare)(struct vm_area_struct *vma);

@@ -680,6 +680,8 @@ static void lazy_dot_vma(struct dot_ctx *ctx, const struct vm_area_struct *vma)
 const struct anon_rmap_ops lazy_anon_rmap_ops = {
 	.name = "lazy",
 	.typesafe_reads = true,
+	/* as posted: its races are findings, not serialised away */
+	.concurrent = true,
 	.prepare = lazy_prepare,
 	.vma_has_anon = lazy_vma_has_anon,
 	.clone = lazy_clone,

@@ -452,6 +452,7 @@ void classic_check(struct check_ctx *ctx);
 
 const struct anon_rmap_ops classic_anon_rmap_ops = {
 	.name = "classic",
+	.concurrent = true,
 	.prepare = classic_prepare,
 	.vma_has_anon = classic_vma_has_anon,
 	.clone = classic_clone,

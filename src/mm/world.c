@@ -87,6 +87,7 @@ struct world *world_create(const struct anon_rmap_ops *rmap, bool zero_page,
 	INIT_LIST_HEAD(&w->folios);
 	spin_lock_init(&w->mmlist_lock, &mmlist_lock_key);
 	spin_lock_init(&w->lru_lock, &lru_lock_key);
+	pthread_mutex_init(&w->serial_lock, NULL);
 	kmem_cache_init(vm_area_cachep(w), "vm_area_struct", sizeof(struct vm_area_struct),
 			kernel_sizes[CACHE_VMA], NULL);
 	kmem_cache_init(anon_vma_cachep(w), "anon_vma", sizeof(struct anon_vma),
@@ -144,6 +145,7 @@ void world_destroy(struct world *w)
 	kmem_cache_destroy(&w->cow_context_cache);
 	spin_lock_destroy(&w->lru_lock);
 	spin_lock_destroy(&w->mmlist_lock);
+	pthread_mutex_destroy(&w->serial_lock);
 	free(w);
 }
 

@@ -7,6 +7,7 @@
 #ifndef ANONRMAP_WORLD_H
 #define ANONRMAP_WORLD_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -80,6 +81,12 @@ struct world {
 	unsigned long nr_folios;	/* lru_lock */
 	unsigned long folio_serial;	/* atomic */
 	unsigned long anon_vma_gen;	/* atomic; anon_vma->gen */
+	/*
+	 * Held across every public call when the design is not concurrent
+	 * (anon_rmap_ops.concurrent): its own structures have no locks, so
+	 * its world is driven one call at a time, whatever the threads.
+	 */
+	pthread_mutex_t serial_lock;
 	/* anonrmap_world_set_race_report(): NULL aborts on the first report */
 	void (*race_report)(const char *violation, void *arg);
 	void *race_arg;
@@ -112,6 +119,18 @@ static inline struct fault_attr *world_fail(struct world *w)
 struct world *world_create(const struct anon_rmap_ops *rmap, bool zero_page,
 			   const size_t kernel_sizes[NR_WORLD_CACHES]);
 void world_destroy(struct world *w);
+static inline void world_enter(struct world *w)
+{
+	if (!w->rmap->concurrent)
+		pthread_mutex_lock(&w->serial_lock);
+}
+
+static inline void world_leave(struct world *w)
+{
+	if (!w->rmap->concurrent)
+		pthread_mutex_unlock(&w->serial_lock);
+}
+
 /* A check a concurrent walker makes failed: report it (rmap.h, race_report). */
 void world_race(struct world *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /*
