@@ -7,12 +7,15 @@
  * implementation; another design registers its own table in anon_rmap.c and
  * neither has to change.
  *
- * Locking, as the callers hold it today: the VMA hooks (clone, fork,
- * unlink, merge, dup, the tree updates) run with the VMA's mmap_lock held
- * for writing; prepare and folio_set_anon run from faults, under it for
- * reading, and folio_move also with the folio locked. walk, folio_get and
- * folio_put come from outside any mm (migration, the checker, the API) and
- * hold no mmap_lock of the folio's mms: they take the design's own locks.
+ * Locking: the VMA hooks (clone, fork, unlink, merge, dup) run with the
+ * VMA's mmap_lock held for writing, pre_update/post_update also under the
+ * anon_vma lock (anon_vma_lock_for_update()); prepare runs from faults,
+ * under mmap_lock for reading and no PTE lock; folio_set_anon under the PTE
+ * lock, and folio_move also with the folio locked. walk, folio_get and
+ * folio_put come from outside any mm (reclaim, ageing, migration, the API)
+ * and hold no mmap_lock of the folio's mms: walk locks the design's own
+ * structures, with folio_lock_anon_vma_read()'s re-checks when the caller
+ * asks for RMAP_WALK_ANON_LOCK. docs/design.md, "Locks", has the order.
  */
 #ifndef ANONRMAP_ANON_RMAP_H
 #define ANONRMAP_ANON_RMAP_H
