@@ -27,9 +27,9 @@ static struct folio *folio_alloc(struct world *w, enum folio_kind kind)
 #ifdef ANONRMAP_LOCKDEP
 	lockdep_init_map(&folio->lock_dep_map, &folio_lock_key);
 #endif
-	folio->serial = atomic_add_return(&w->folio_serial, 1);
 	/* published by the lock: an isolating thread sees the folio whole */
 	spin_lock(&w->lru_lock);
+	folio->serial = ++w->folio_serial;
 	list_add_tail(&folio->lru, &w->folios);
 	w->nr_folios++;
 	spin_unlock(&w->lru_lock);

@@ -79,7 +79,7 @@ struct world {
 	spinlock_t lru_lock;
 	struct list_head folios;
 	unsigned long nr_folios;	/* lru_lock */
-	unsigned long folio_serial;	/* atomic */
+	unsigned long folio_serial;	/* lru_lock */
 	unsigned long anon_vma_gen;	/* atomic; anon_vma->gen */
 	/*
 	 * Held across every public call when the design is not concurrent
