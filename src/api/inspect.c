@@ -9,6 +9,7 @@
 #include "api/mm_enter.h"
 #include "mm/check.h"
 #include "mm/internal.h"
+#include "mm/world.h"
 #include "scenario/observe_sim.h"
 
 /* Under the mm's mmap_lock for reading: @fn must not change this mm. */

@@ -11,6 +11,7 @@
 #define ANONRMAP_API_MM_ENTER_H
 
 #include "mm/internal.h"
+#include "mm/world.h"
 
 static inline struct mm_struct *mm_enter(struct anonrmap_mm *p)
 {

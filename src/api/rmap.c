@@ -6,6 +6,7 @@
 
 #include "lib/preempt.h"
 #include "mm/internal.h"
+#include "mm/world.h"
 
 /*
  * isolate_lru_folio(): under the LRU lock a folio on the list has not been

@@ -9,6 +9,7 @@
 #include <anonrmap/world.h>
 
 #include "mm/internal.h"
+#include "mm/world.h"
 
 #define to_mm(p) ((struct mm_struct *)(p))
 #define from_mm(p) ((struct anonrmap_mm *)(p))

@@ -22,6 +22,7 @@
 #include "bench/clock.h"
 #include "bench/rng.h"
 #include "mm/internal.h"
+#include "mm/world.h"
 
 #define REGION_BASE	0x100000000000UL
 #define MOVED_BASE	0x140000000000UL

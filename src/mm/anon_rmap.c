@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "mm/anon_rmap.h"
 #include "mm/internal.h"
+#include "mm/world.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -7,6 +7,7 @@
 #include "lib/atomic.h"
 
 #include "mm/internal.h"
+#include "mm/world.h"
 #include "mm/interval_tree.h"
 #include "mm/rmap.h"
 

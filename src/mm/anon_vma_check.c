@@ -7,6 +7,7 @@
 #include "lib/ptr_set.h"
 #include "mm/check.h"
 #include "mm/internal.h"
+#include "mm/world.h"
 #include "mm/interval_tree.h"
 
 static bool avc_in_tree(struct anon_vma_chain *avc)

@@ -8,6 +8,7 @@
  * page before it touches any VMA.
  */
 #include "mm/internal.h"
+#include "mm/world.h"
 
 int do_brk(struct mm_struct *mm, unsigned long old_end, unsigned long new_end)
 {

@@ -12,6 +12,7 @@
 
 #include "mm/check.h"
 #include "mm/internal.h"
+#include "mm/world.h"
 
 void check_report(struct check_ctx *ctx, const char *fmt, ...)
 {

@@ -8,6 +8,7 @@
  */
 #include "mm/cow_context.h"
 #include "mm/internal.h"
+#include "mm/world.h"
 
 /* folio_maybe_mapped_shared(), from the counts the model keeps as the kernel does. */
 bool folio_maybe_mapped_shared(const struct folio *folio)

@@ -11,6 +11,7 @@
 #include "mm/check.h"
 #include "mm/cow_context.h"
 #include "mm/internal.h"
+#include "mm/world.h"
 
 void classic_check(struct check_ctx *ctx);
 

@@ -11,6 +11,7 @@
 #include "mm/cow_context.h"
 #include "lib/compiler.h"
 #include "mm/internal.h"
+#include "mm/world.h"
 #include "mm/interval_tree.h"
 
 static const struct cowctx_variant completed = {

@@ -5,6 +5,7 @@
 #include "lib/ptr_set.h"
 #include "mm/dot.h"
 #include "mm/internal.h"
+#include "mm/world.h"
 #include "mm/rmap.h"
 
 /* Counter 0 of each member: folios whose mapping names it. */

@@ -6,6 +6,7 @@
  * insert_vm_struct(), which never merges, so neither does this file.
  */
 #include "mm/internal.h"
+#include "mm/world.h"
 
 /* VM_STACK_FLAGS on x86-64: the stack grows down and is charged. */
 #define VM_STACK_FLAGS (VM_GROWSDOWN | VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | \

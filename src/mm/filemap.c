@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "mm/internal.h"
+#include "mm/world.h"
 
 int file_create(struct world *w, unsigned long len, struct file **out)
 {

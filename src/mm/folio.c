@@ -11,6 +11,7 @@
 
 #include "lib/preempt.h"
 #include "mm/internal.h"
+#include "mm/world.h"
 
 #ifdef ANONRMAP_LOCKDEP
 static const struct lock_class_key folio_lock_key = { "folio_lock", LOCK_RANK_FOLIO };

@@ -10,6 +10,7 @@
 #include "lib/atomic.h"
 
 #include "mm/internal.h"
+#include "mm/world.h"
 
 static void large_add(struct folio_large *l, struct mm_struct *mm)
 {

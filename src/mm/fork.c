@@ -10,6 +10,7 @@
 
 #include "lib/compiler.h"
 #include "mm/internal.h"
+#include "mm/world.h"
 
 /* allocate_mm() of fork: the one mm_struct allocation, and it can fail. */
 struct mm_struct *mm_alloc(struct world *w)

@@ -2,6 +2,9 @@
 /*
  * Functions the mm files call in each other, with the kernel's names (the
  * counterpart of mm/internal.h and mm/vma.h). Errors are negative errnos.
+ * Like the kernel's vma.h it pulls in only the types it names: the world
+ * (mm/world.h) and the rmap interface (mm/anon_rmap.h) are included by the
+ * files that use them.
  */
 #ifndef ANONRMAP_MM_INTERNAL_H
 #define ANONRMAP_MM_INTERNAL_H
@@ -11,7 +14,6 @@
 
 #include "mm/mm_types.h"
 #include "mm/mmap_lock.h"
-#include "mm/world.h"
 
 #define PHYS_PFN(x) ((unsigned long)(x) >> PAGE_SHIFT)
 #define PAGE_ALIGNED(x) (((unsigned long)(x) & (PAGE_SIZE - 1)) == 0)
@@ -162,11 +164,6 @@ void folio_put(struct folio *folio);
 struct folio *filemap_get_folio(struct file *file, pgoff_t index);
 int file_create(struct world *w, unsigned long len, struct file **out);
 void file_destroy(struct file *file);
-/* Folios come from their world's folio cache, which sits inside the world. */
-static inline struct world *folio_world(const struct folio *folio)
-{
-	return container_of(kmem_obj_cache(folio), struct world, caches[CACHE_FOLIO]);
-}
 static inline bool folio_test_anon(const struct folio *folio)
 {
 	return folio->kind == FOLIO_ANON;

@@ -16,6 +16,7 @@
 #include "lib/ptr_set.h"
 #include "mm/check.h"
 #include "mm/internal.h"
+#include "mm/world.h"
 #include "mm/interval_tree.h"
 #include "mm/lazy_rmap.h"
 #include "mm/rmap.h"

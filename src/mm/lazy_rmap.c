@@ -24,6 +24,7 @@
 #include "lib/rcu.h"
 #include "mm/dot.h"
 #include "mm/internal.h"
+#include "mm/world.h"
 #include "mm/interval_tree.h"
 #include "mm/lazy_rmap.h"
 #include "mm/rmap.h"

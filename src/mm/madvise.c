@@ -8,6 +8,7 @@
 #include <anonrmap/ops.h>
 
 #include "mm/internal.h"
+#include "mm/world.h"
 
 static int madvise_update_flags(struct vm_area_struct *vma, struct vm_area_struct **prev,
 				unsigned long start, unsigned long end, int behavior)

@@ -9,6 +9,7 @@
 
 #include "lib/compiler.h"
 #include "mm/internal.h"
+#include "mm/world.h"
 
 /*
  * Map the pages of a new exclusive anonymous folio from @addr on (the end of

@@ -9,6 +9,7 @@
  */
 #include "lib/compiler.h"
 #include "mm/internal.h"
+#include "mm/world.h"
 
 /*
  * Two passes of the rmap walk stand for the kernel's try_to_migrate() and

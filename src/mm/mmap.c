@@ -6,6 +6,7 @@
  * caller; MAP_SHARED and MAP_NORESERVE come in as extra vm_flags.
  */
 #include "mm/internal.h"
+#include "mm/world.h"
 
 static vm_flags_t calc_vm_prot_bits(int prot)
 {

@@ -4,6 +4,7 @@
  * stops at the first hole with -ENOMEM, leaving what it already changed.
  */
 #include "mm/internal.h"
+#include "mm/world.h"
 
 /*
  * mprotect_fixup(). Gaining write access charges a private mapping

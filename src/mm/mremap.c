@@ -7,6 +7,7 @@
 #include <anonrmap/ops.h>
 
 #include "mm/internal.h"
+#include "mm/world.h"
 
 #define MREMAP_FIXED_MOVE (ANONRMAP_MREMAP_MAYMOVE | ANONRMAP_MREMAP_FIXED)
 

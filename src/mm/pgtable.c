@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "mm/internal.h"
+#include "mm/world.h"
 
 static unsigned int pt_index(unsigned long addr, int level)
 {

@@ -15,6 +15,7 @@
 #include "lib/rcu.h"
 #include "mm/dot.h"
 #include "mm/internal.h"
+#include "mm/world.h"
 #include "mm/interval_tree.h"
 #include "mm/rmap.h"
 

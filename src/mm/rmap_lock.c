@@ -17,6 +17,7 @@
 #include "lib/compiler.h"
 #include "lib/rcu.h"
 #include "mm/internal.h"
+#include "mm/world.h"
 #include "mm/rmap.h"
 
 struct anon_vma *folio_lock_anon_vma_read(struct folio *folio, struct rmap_walk_control *rwc)

@@ -9,6 +9,7 @@
  */
 #include "lib/compiler.h"
 #include "mm/internal.h"
+#include "mm/world.h"
 
 bool rmap_one_check(struct folio *folio, struct vm_area_struct *vma, unsigned long address)
 {

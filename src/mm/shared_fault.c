@@ -7,6 +7,7 @@
  * dirty tracking are left out: neither changes what the rmap holds.
  */
 #include "mm/internal.h"
+#include "mm/world.h"
 
 int do_shared_fault(struct vm_area_struct *vma, unsigned long address, bool write)
 {

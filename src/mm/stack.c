@@ -5,6 +5,7 @@
  * pages keep their index and the anon rmap key changes around the update.
  */
 #include "mm/internal.h"
+#include "mm/world.h"
 
 /*
  * The stack guard gap is not enforced: a scenario grows a stack only where

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "mm/internal.h"
+#include "mm/world.h"
 
 struct vm_area_struct *vm_area_alloc(struct mm_struct *mm)
 {

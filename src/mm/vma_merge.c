@@ -6,6 +6,7 @@
  * decided here, the same for every design.
  */
 #include "mm/internal.h"
+#include "mm/world.h"
 
 static const struct anon_rmap_ops *vmg_rmap(const struct vma_merge_struct *vmg)
 {

@@ -9,6 +9,7 @@
 #include <errno.h>
 
 #include "mm/internal.h"
+#include "mm/world.h"
 #include "mm/rmap.h"
 
 static int folio_referenced_one(struct folio *folio, struct vm_area_struct *vma,

@@ -6,6 +6,7 @@
 #include <anonrmap/world.h>
 
 #include "mm/internal.h"
+#include "mm/world.h"
 #include "mm/cow_context.h"
 #include "mm/rmap.h"
 

@@ -119,6 +119,12 @@ static inline struct fault_attr *world_fail(struct world *w)
 struct world *world_create(const struct anon_rmap_ops *rmap, bool zero_page,
 			   const size_t kernel_sizes[NR_WORLD_CACHES]);
 void world_destroy(struct world *w);
+/* Folios come from their world's folio cache, which sits inside the world. */
+static inline struct world *folio_world(const struct folio *folio)
+{
+	return container_of(kmem_obj_cache(folio), struct world, caches[CACHE_FOLIO]);
+}
+
 static inline void world_enter(struct world *w)
 {
 	if (!w->rmap->concurrent)

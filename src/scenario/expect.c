@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "mm/internal.h"
+#include "mm/world.h"
 #include "scenario/expect.h"
 
 bool recording_report(struct recording_stats *st)

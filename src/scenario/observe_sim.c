@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "mm/internal.h"
+#include "mm/world.h"
 #include "scenario/observe_sim.h"
 
 /* [lo, hi): the scenario window in version 1, all user space in version 2 */

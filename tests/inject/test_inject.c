@@ -30,6 +30,7 @@
 #include <anonrmap/anonrmap.h>
 
 #include "mm/internal.h"
+#include "mm/world.h"
 #include "mm/lazy_rmap.h"
 #include "scenario/gen.h"
 #include "scenario/replay.h"

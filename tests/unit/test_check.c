@@ -19,6 +19,7 @@
 #include <anonrmap/anonrmap.h>
 
 #include "mm/internal.h"
+#include "mm/world.h"
 #include "mm/interval_tree.h"
 
 #define BASE 0x100000000000UL

@@ -24,6 +24,7 @@
 #include <anonrmap/anonrmap.h>
 
 #include "mm/internal.h"
+#include "mm/world.h"
 #include "mm/lazy_rmap.h"
 
 #define BASE 0x100000000000UL

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "mm/internal.h"
+#include "mm/world.h"
 #include "mm/rmap.h"
 
 #if defined(__SANITIZE_ADDRESS__)
