@@ -36,9 +36,11 @@ build() {
 	cmake --build "$tree/build" -j"$jobs" >"$work/build.log" 2>&1
 }
 
-# ctest's failing tests, comma-separated, or "" when it passed
+# ctest's failing tests, comma-separated, or "" when it passed. The first
+# failure is enough to call a mutant caught, and stopping there keeps one
+# that deadlocks from costing every remaining test its full timeout.
 run_ctest() {
-	(cd "$tree/build" && timeout 1800 ctest -LE kernel -j"$jobs" --timeout 150 >"$work/ctest.log" 2>&1)
+	(cd "$tree/build" && timeout 1800 ctest -LE kernel -j"$jobs" --timeout 150 --stop-on-failure >"$work/ctest.log" 2>&1)
 	if ! grep -q "tests passed, 0 tests failed" "$work/ctest.log"; then
 		grep -E '^[[:space:]]+[0-9]+ - ' "$work/ctest.log" |
 			sed -E 's/^[[:space:]]+[0-9]+ - //; s/ \(.*//' | paste -sd, - | grep . || echo "ctest-died"
