@@ -184,6 +184,7 @@ static int do_huge_pmd_anonymous_page(struct vm_area_struct *vma, unsigned long 
 	struct folio *pages[HPAGE_PMD_NR];
 	int err;
 
+	assert_spin_locked(&vma->vm_mm->page_table_lock);
 	err = fault_prepare(vma, address);
 	if (err)
 		return err;
@@ -246,6 +247,7 @@ static int do_anonymous_page(struct vm_area_struct *vma, unsigned long address, 
 	struct world *w = vma_world(vma);
 	unsigned long orders = thp_vma_allowable_orders(vma);
 
+	assert_spin_locked(&vma->vm_mm->page_table_lock);
 	if ((orders & (1UL << PMD_ORDER)) && pmd_none(vma->vm_mm, address) &&
 	    thp_vma_suitable_order(vma, address, PMD_ORDER)) {
 		int ret = do_huge_pmd_anonymous_page(vma, address, write);
@@ -291,6 +293,7 @@ static int do_read_fault(struct vm_area_struct *vma, unsigned long address)
 	unsigned long to;
 	struct folio *folio;
 
+	assert_spin_locked(&vma->vm_mm->page_table_lock);
 	if (nr > 1) {
 		unsigned long aligned = pte_off & ~(nr - 1);
 
@@ -336,6 +339,7 @@ static int do_cow_fault(struct vm_area_struct *vma, unsigned long address)
 {
 	int err = fault_prepare(vma, address);
 
+	assert_spin_locked(&vma->vm_mm->page_table_lock);
 	if (err)
 		return err;
 	if (!filemap_get_folio(vma->vm_file, linear_page_index(vma, address)))
@@ -399,6 +403,7 @@ static int do_wp_page(struct vm_area_struct *vma, unsigned long address, pte_t *
 	bool huge = pmd_trans_huge(vma->vm_mm, address);
 	int err;
 
+	assert_spin_locked(&vma->vm_mm->page_table_lock);
 	/*
 	 * A write to the huge zero page gets a whole THP (do_huge_zero_wp_pmd,
 	 * Linux 6.13 on), or, when none can be had, a copy of one page after
@@ -437,6 +442,7 @@ static int handle_pte_fault(struct vm_area_struct *vma, unsigned long address, b
 {
 	pte_t *pte = pte_lookup(vma->vm_mm, address);
 
+	assert_spin_locked(&vma->vm_mm->page_table_lock);
 	if (vma->vm_flags & VM_SHARED)
 		return do_shared_fault(vma, address, write);
 	if (!pte || !pte_present(*pte)) {

@@ -26,6 +26,7 @@ static int move_vma(struct vm_area_struct *vma, unsigned long old_addr,
 	struct vm_area_struct *new_vma;
 	int err;
 
+	mmap_assert_write_locked(vma->vm_mm);
 	/*
 	 * prep_move_vma(): the unmap of the source below may split one VMA
 	 * into three, so refuse while that could pass vm.max_map_count.

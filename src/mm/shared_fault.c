@@ -14,6 +14,7 @@ int do_shared_fault(struct vm_area_struct *vma, unsigned long address, bool writ
 	pte_t *pte = pte_lookup(vma->vm_mm, address);
 	struct folio *folio;
 
+	assert_spin_locked(&vma->vm_mm->page_table_lock);
 	if (pte && pte_present(*pte)) {
 		if (write && !pte_write(*pte))
 			set_pte(vma->vm_mm, address, mk_pte(pte_folio(*pte), true));

@@ -227,6 +227,7 @@ int split_vma(struct vm_area_struct *vma, unsigned long addr, bool new_below,
 /* Tear down a VMA already out of the tree: pages, rmap state, object. */
 void remove_vma(struct vm_area_struct *vma)
 {
+	mmap_assert_write_locked(vma->vm_mm);
 	zap_page_range(vma, vma->vm_start, vma->vm_end);
 	vma->vm_mm->world->rmap->unlink(vma);
 	vm_area_free(vma);

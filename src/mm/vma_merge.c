@@ -207,6 +207,7 @@ static struct vm_area_struct *merge_new(struct vma_merge_struct *vmg,
 
 struct vm_area_struct *vma_merge_new_range(struct vma_merge_struct *vmg)
 {
+	mmap_assert_write_locked(vmg->mm);
 	return merge_new(vmg, NULL);
 }
 
@@ -321,6 +322,7 @@ struct vm_area_struct *vma_modify_flags(struct vm_area_struct *prev, struct vm_a
 	};
 	struct vm_area_struct *merged;
 
+	mmap_assert_write_locked(vma->vm_mm);
 	*err = 0;
 	merged = merge_existing(&vmg);
 	if (merged)
@@ -355,6 +357,7 @@ struct vm_area_struct *vma_merge_extend(struct vm_area_struct *vma, unsigned lon
 		.vm_flags = vma->vm_flags, .file = vma->vm_file, .anon_state = vma,
 	};
 
+	mmap_assert_write_locked(vma->vm_mm);
 	return vma_merge_new_range(&vmg);
 }
 
@@ -375,6 +378,7 @@ struct vm_area_struct *copy_vma(struct vm_area_struct **vmap, unsigned long addr
 		.vm_flags = vma->vm_flags, .file = vma->vm_file, .anon_state = vma,
 	};
 
+	mmap_assert_write_locked(mm);
 	if (vma_is_anonymous(vma) && !rmap->vma_has_anon(vma))
 		pgoff = addr >> PAGE_SHIFT;
 	vmg.pgoff = pgoff;
