@@ -67,6 +67,21 @@ void folio_add_mapcount(struct folio *folio, struct mm_struct *mm)
 	}
 }
 
+/*
+ * The first mapping of a new folio: nobody else can map it yet, so the
+ * count is set, not incremented, as folio_add_new_anon_rmap() sets it.
+ */
+void folio_add_new_mapcount(struct folio *folio, struct mm_struct *mm)
+{
+	assert_spin_locked(&mm->page_table_lock);
+	atomic_set(&folio->mapcount, 1);
+	if (folio->large) {
+		spin_lock(&folio->large->mapcount_lock);
+		large_add(folio->large, mm);
+		spin_unlock(&folio->large->mapcount_lock);
+	}
+}
+
 void folio_sub_mapcount(struct folio *folio, struct mm_struct *mm)
 {
 	assert_spin_locked(&mm->page_table_lock);

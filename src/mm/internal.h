@@ -175,6 +175,7 @@ static inline bool is_zero_folio(const struct folio *folio)
 
 /* folio_mapcount.c: a page's mapcount, and its large folio's counts */
 void folio_add_mapcount(struct folio *folio, struct mm_struct *mm);
+void folio_add_new_mapcount(struct folio *folio, struct mm_struct *mm);
 void folio_sub_mapcount(struct folio *folio, struct mm_struct *mm);
 bool folio_large_reusable(struct folio_large *l, const struct mm_struct *mm);
 int folio_large_mapcount(struct folio_large *l);

@@ -28,7 +28,7 @@ static void map_anon_pages(struct vm_area_struct *vma, unsigned long addr,
 		WRITE_ONCE(pages[i]->anon_exclusive, true);
 		/* mapping before mapcount: a walker that sees it mapped finds it set */
 		w->rmap->folio_set_anon(pages[i], vma, a, true);
-		folio_add_mapcount(pages[i], vma->vm_mm);
+		folio_add_new_mapcount(pages[i], vma->vm_mm);
 		set_pte(vma->vm_mm, a, mk_pte(pages[i], vma->vm_flags & VM_WRITE));
 	}
 }
