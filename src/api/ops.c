@@ -28,8 +28,9 @@ int anonrmap_munmap(struct anonrmap_mm *p, uint64_t addr, uint64_t len)
 	if (!mm)
 		return -ESRCH;
 	mmap_write_lock(mm);
-	err = do_munmap(mm, addr, len);
-	mmap_write_unlock(mm);
+	err = do_munmap_unlock(mm, addr, len);
+	if (err)
+		mmap_write_unlock(mm);
 	return mm_leave(mm, err);
 }
 

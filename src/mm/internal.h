@@ -54,6 +54,7 @@ int split_vma(struct vm_area_struct *vma, unsigned long addr, bool new_below,
 	      struct vm_area_struct **newp);
 void remove_vma(struct vm_area_struct *vma);
 int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len);
+int do_munmap_unlock(struct mm_struct *mm, unsigned long start, unsigned long len);
 
 /* anon_vma.c: vma_prepare()/vma_complete()'s anon_vma lock around key changes */
 struct anon_vma *anon_vma_lock_for_update(struct vm_area_struct *vma,

@@ -182,7 +182,7 @@ void free_pgtables_range(struct mm_struct *mm, unsigned long start, unsigned lon
 {
 	unsigned long span = PAGE_SIZE * PT_ENTRIES;
 
-	mmap_assert_write_locked(mm);
+	mmap_assert_locked(mm);
 	spin_lock(&mm->page_table_lock);
 	for (unsigned long a = start & ~(span - 1); a < end; a += span) {
 		struct pt_table *t = pte_table(mm, a);

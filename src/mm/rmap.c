@@ -215,7 +215,8 @@ static void classic_unlink(struct vm_area_struct *vma)
 	struct anon_vma_chain *avc, *next;
 	struct anon_vma *root = NULL;
 
-	mmap_assert_write_locked(vma->vm_mm);
+	/* munmap unlinks after downgrading: detached, the VMA is reachable by walkers only */
+	mmap_assert_locked(vma->vm_mm);
 	list_for_each_entry_safe(avc, next, &vma->anon_vma_chain, same_vma) {
 		root = lock_anon_vma_root(root, avc->anon_vma);
 		anon_vma_chain_unlink(w, avc);

@@ -154,7 +154,8 @@ void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
 
 void vma_unlink_tree(struct vm_area_struct *vma)
 {
-	mmap_assert_write_locked(vma->vm_mm);	rb_erase(&vma->vm_rb, &vma->vm_mm->mm_rb);
+	mmap_assert_write_locked(vma->vm_mm);
+	rb_erase(&vma->vm_rb, &vma->vm_mm->mm_rb);
 	RB_CLEAR_NODE(&vma->vm_rb);
 	list_del(&vma->vm_list);
 	INIT_LIST_HEAD(&vma->vm_list);
@@ -224,10 +225,14 @@ int split_vma(struct vm_area_struct *vma, unsigned long addr, bool new_below,
 	return 0;
 }
 
-/* Tear down a VMA already out of the tree: pages, rmap state, object. */
+/*
+ * Tear down a VMA already out of the tree: pages, rmap state, object. Once
+ * detached no fault can reach it, so munmap may do this after downgrading
+ * its mmap_lock.
+ */
 void remove_vma(struct vm_area_struct *vma)
 {
-	mmap_assert_write_locked(vma->vm_mm);
+	mmap_assert_locked(vma->vm_mm);
 	zap_page_range(vma, vma->vm_start, vma->vm_end);
 	vma->vm_mm->world->rmap->unlink(vma);
 	vm_area_free(vma);
@@ -241,7 +246,8 @@ void remove_vma(struct vm_area_struct *vma)
  * returns -ENOMEM with the splits made so far left in place and nothing
  * unmapped.
  */
-int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
+static int __do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len,
+		       bool unlock)
 {
 	unsigned long end;
 	struct vm_area_struct *vma, *next, **detach = NULL;
@@ -255,8 +261,11 @@ int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
 	if (end == start)
 		return -EINVAL;
 	vma = find_vma_intersection(mm, start, end);
-	if (!vma)
+	if (!vma) {
+		if (unlock)
+			mmap_write_unlock(mm);
 		return 0;
+	}
 	if (start > vma->vm_start) {
 		/*
 		 * vms_gather_munmap_vmas(): punching a hole adds a VMA, which
@@ -292,12 +301,35 @@ int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
 	}
 	for (size_t i = 0; i < nr; i++)
 		vma_unlink_tree(detach[i]);
+	/*
+	 * vms_complete_munmap_vmas(): with the VMAs detached, faults and
+	 * other readers of this mm may go on while the pages are zapped.
+	 */
+	if (unlock)
+		mmap_write_downgrade(mm);
 	for (size_t i = 0; i < nr; i++)
 		remove_vma(detach[i]);
 	free(detach);
 	free_pgtables_range(mm, start, end);
+	if (unlock)
+		mmap_read_unlock(mm);
 	return 0;
 fail:
 	free(detach);
 	return err;
+}
+
+int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
+{
+	return __do_munmap(mm, start, len, false);
+}
+
+/*
+ * munmap(2): the caller holds mmap_lock for writing, and on success it has
+ * been downgraded and dropped here, as __vm_munmap() with unlock does; on
+ * failure the caller still holds it for writing.
+ */
+int do_munmap_unlock(struct mm_struct *mm, unsigned long start, unsigned long len)
+{
+	return __do_munmap(mm, start, len, true);
 }
