@@ -31,6 +31,7 @@ void anonrmap_config_init(struct anonrmap_config *cfg)
 	cfg->max_map_count = 65530;	/* DEFAULT_MAX_MAP_COUNT */
 	cfg->fail_nth = 0;
 	cfg->fail_site = NULL;
+	cfg->typesafe_poison = false;
 }
 
 static bool config_valid(const struct anonrmap_config *cfg)

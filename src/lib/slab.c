@@ -25,8 +25,8 @@
 
 /*
  * Every slab lock is a leaf: nothing is allocated or locked while one is
- * held, so it ranks below every lock of the mm, which may all be held
- * around an allocation.
+ * held, so it comes after every lock of the mm in the hierarchy, as any of
+ * them may be held around an allocation.
  */
 static const struct lock_class_key slab_lock_key = { "kmem_cache->lock", LOCK_RANK_LEAF };
 
@@ -99,7 +99,9 @@ static void slab_bug(const struct kmem_cache *c, const char *what, size_t offset
 /*
  * The constructor's work must survive reuse, so every byte it writes must
  * be kept. Run it on a poisoned scratch object and look: a field it sets
- * that no one listed would be poisoned on free and never set again.
+ * that no one listed would be poisoned on free and never set again. The
+ * scratch object is freed with no destructor: a constructor may set up
+ * locks but must not allocate (anon_vma_ctor() does not).
  */
 static void check_ctor_kept(const struct kmem_cache *c)
 {
@@ -165,7 +167,6 @@ void kmem_cache_destroy(struct kmem_cache *c)
 		rcu_barrier();
 	}
 	p = c->chunks;
-
 	while (p) {
 		struct slab_chunk *next = p->next;
 

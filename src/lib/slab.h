@@ -61,6 +61,9 @@ struct kmem_cache {
 	 */
 	struct kmem_range spans[KMEM_MAX_KEEP + 1];
 	unsigned int nr_spans;
+	/* failslab: NULL, or where this cache's allocations are counted */
+	struct fault_attr *fail;
+	int fail_site;
 	/* lock guards everything below */
 	spinlock_t lock;
 	long live, peak, allocs, frees;
@@ -68,9 +71,6 @@ struct kmem_cache {
 	void *chunks;		/* every chunk of objects ever made, to release at the end */
 	char *fresh;		/* next never-used object of the newest chunk */
 	size_t nr_fresh;	/* how many follow it */
-	/* failslab: NULL, or where this cache's allocations are counted */
-	struct fault_attr *fail;
-	int fail_site;
 };
 
 void kmem_cache_init(struct kmem_cache *c, const char *name, size_t size,

@@ -131,6 +131,32 @@ static void test_freed_vma_keeps_its_count(void **state)
 	world_destroy(w);
 }
 
+/*
+ * A stale reader holds the rwsem of an anon_vma that is freed and handed
+ * out again meanwhile: the lock must still be held, and release, after.
+ * Constructing the object again on reuse would reset it under the reader.
+ */
+static void test_reuse_leaves_a_held_rwsem_alone(void **state)
+{
+	struct world *w = world_create(&classic_anon_rmap_ops, false, no_sizes);
+	struct kmem_cache *c;
+	struct anon_vma *av;
+
+	(void)state;
+	c = anon_vma_cachep(w);
+	av = kmem_cache_alloc(c);
+	down_read(&av->rwsem);
+	kmem_cache_free(c, av);
+	assert_ptr_equal(kmem_cache_alloc(c), av);
+	assert_true(rwsem_is_locked(&av->rwsem));
+	up_read(&av->rwsem);
+	assert_false(rwsem_is_locked(&av->rwsem));
+	assert_true(down_write_trylock(&av->rwsem));
+	up_write(&av->rwsem);
+	kmem_cache_free(c, av);
+	world_destroy(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -138,6 +164,7 @@ int main(void)
 		cmocka_unit_test(test_classic_poisons_by_default),
 		cmocka_unit_test(test_lazy_poisons_only_when_asked),
 		cmocka_unit_test(test_freed_vma_keeps_its_count),
+		cmocka_unit_test(test_reuse_leaves_a_held_rwsem_alone),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
