@@ -20,6 +20,32 @@ void urcu_memb_barrier(void);
 #include "lib/lockdep.h"
 #include "lib/preempt.h"
 
+/*
+ * liburcu 0.13 (Debian 12) carries no ThreadSanitizer annotations, so TSan
+ * cannot see that a grace period orders every read-side section before it
+ * against what the updater does after: a reader's last load and the free
+ * that follows synchronize_rcu() look like a race. Each unlock releases,
+ * and the end of a grace period acquires, one shared address, which is the
+ * ordering RCU guarantees and no more.
+ */
+#if defined(__SANITIZE_THREAD__)
+#define RCU_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define RCU_TSAN 1
+#endif
+#endif
+#ifdef RCU_TSAN
+void __tsan_acquire(void *addr);
+void __tsan_release(void *addr);
+static char rcu_tsan_gp;
+#define rcu_tsan_release() __tsan_release(&rcu_tsan_gp)
+#define rcu_tsan_acquire() __tsan_acquire(&rcu_tsan_gp)
+#else
+#define rcu_tsan_release() do { } while (0)
+#define rcu_tsan_acquire() do { } while (0)
+#endif
+
 static pthread_key_t rcu_key;
 static pthread_once_t rcu_key_once = PTHREAD_ONCE_INIT;
 static __thread int rcu_registered;
@@ -60,6 +86,7 @@ void rcu_read_lock(void)
 void rcu_read_unlock(void)
 {
 	preempt_point();
+	rcu_tsan_release();
 #ifdef ANONRMAP_LOCKDEP
 	lockdep_rcu_read_unlock();
 #endif
@@ -70,6 +97,7 @@ void synchronize_rcu(void)
 {
 	lockdep_assert(!rcu_read_lock_held(), "synchronize_rcu() inside a read-side section");
 	urcu_memb_synchronize_rcu();
+	rcu_tsan_acquire();
 }
 
 void anonrmap_call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *head))
@@ -81,4 +109,5 @@ void anonrmap_call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *head
 void rcu_barrier(void)
 {
 	urcu_memb_barrier();
+	rcu_tsan_acquire();
 }
