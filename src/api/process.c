@@ -21,7 +21,6 @@ static int mmap_flags(struct mm_struct *mm, uint64_t addr, uint64_t len, int pro
 		      struct anonrmap_file *file, uint64_t off, int flags)
 {
 	vm_flags_t extra = 0;
-	int err;
 
 	if (flags & ~(ANONRMAP_MAP_SHARED | ANONRMAP_MAP_NORESERVE | ANONRMAP_MAP_FIXED |
 		      ANONRMAP_MAP_STACK))
@@ -37,16 +36,10 @@ static int mmap_flags(struct mm_struct *mm, uint64_t addr, uint64_t len, int pro
 	 * MAP_FIXED: __mmap_region() clears the range first and then maps as
 	 * into a hole, with the same merge attempt with the neighbours.
 	 */
-	if (flags & ANONRMAP_MAP_FIXED) {
-		if (!PAGE_ALIGNED(addr) || !len || addr + len < addr)
-			return -EINVAL;
-		mmap_write_lock(mm);
-		err = do_munmap(mm, addr, (len + PAGE_SIZE - 1) & PAGE_MASK);
-		mmap_write_unlock(mm);
-		if (err)
-			return err;
-	}
-	return do_mmap_flags(mm, addr, len, prot, (struct file *)file, off, extra);
+	if ((flags & ANONRMAP_MAP_FIXED) && (!PAGE_ALIGNED(addr) || !len || addr + len < addr))
+		return -EINVAL;
+	return do_mmap_flags(mm, addr, len, prot, (struct file *)file, off, extra,
+			     flags & ANONRMAP_MAP_FIXED);
 }
 
 int anonrmap_mmap_flags(struct anonrmap_mm *p, uint64_t addr, uint64_t len, int prot,

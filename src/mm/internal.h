@@ -214,7 +214,7 @@ int do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len, int pro
 struct vm_area_struct *vma_create(struct mm_struct *mm, unsigned long start, unsigned long end,
 				  pgoff_t pgoff, vm_flags_t vm_flags, struct file *file);
 int do_mmap_flags(struct mm_struct *mm, unsigned long addr, unsigned long len, int prot,
-		  struct file *file, unsigned long off, vm_flags_t extra);
+		  struct file *file, unsigned long off, vm_flags_t extra, bool fixed);
 int do_mprotect(struct mm_struct *mm, unsigned long start, unsigned long len, int prot);
 int do_madvise(struct mm_struct *mm, unsigned long start, unsigned long len, int behavior);
 int do_mremap(struct mm_struct *mm, unsigned long addr, unsigned long old_len,

@@ -39,15 +39,16 @@ struct vm_area_struct *vma_create(struct mm_struct *mm, unsigned long start, uns
 int do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len, int prot,
 	    struct file *file, unsigned long off)
 {
-	return do_mmap_flags(mm, addr, len, prot, file, off, 0);
+	return do_mmap_flags(mm, addr, len, prot, file, off, 0, false);
 }
 
 /*
  * @extra carries what MAP_SHARED (VM_SHARED|VM_MAYSHARE) and MAP_NORESERVE
  * add to the flags; both change accounting and so which neighbours merge.
+ * @fixed unmaps whatever is in the range first (MAP_FIXED).
  */
 int do_mmap_flags(struct mm_struct *mm, unsigned long addr, unsigned long len, int prot,
-		  struct file *file, unsigned long off, vm_flags_t extra)
+		  struct file *file, unsigned long off, vm_flags_t extra, bool fixed)
 {
 	struct vma_merge_struct vmg = { .mm = mm };
 	struct vm_area_struct *vma, *next;
@@ -63,6 +64,15 @@ int do_mmap_flags(struct mm_struct *mm, unsigned long addr, unsigned long len, i
 		return -EOVERFLOW;
 
 	mmap_write_lock(mm);
+	/*
+	 * MAP_FIXED: __mmap_region() clears the range and maps into the hole
+	 * under one mmap_lock, so no other thread's mmap can take it between.
+	 */
+	if (fixed) {
+		err = do_munmap(mm, addr, len);
+		if (err)
+			goto out;
+	}
 	/* do_mmap() counts before it looks: at the limit plus one, even a merge is refused */
 	if (mm->map_count > mm->world->max_map_count) {
 		err = -ENOMEM;
