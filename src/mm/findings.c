@@ -20,6 +20,7 @@ static const char *const lazy_known[] = {
 	"tree holds a VMA that is gone",		/* finding 3 in a fork child */
 	"anon_vma_chain leak",				/* finding 3 in a fork child */
 	"anon_vma leak",				/* finding 5 */
+	"which has no anon_vma lock to split it under",	/* finding 10 */
 	NULL,
 };
 

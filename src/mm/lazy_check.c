@@ -30,6 +30,7 @@ struct lazy_ctx {
 	struct check_ctx *ctx;
 	struct ptr_set vmas;	/* a: in a tree, b: references found */
 	struct ptr_set avs;	/* a: active VMAs, b: children, c: references */
+	struct ptr_set large;	/* large folios reported as named lazily */
 	long nr_avc;
 };
 
@@ -111,6 +112,19 @@ static void check_pte_lazy(struct mm_struct *mm, unsigned long addr, pte_t *pte,
 			check_report(lc->ctx, "folio #%lu: mapping points at a freed anon_vma",
 				     folio->serial);
 		return;
+	}
+	/*
+	 * Splitting a large folio takes its anon rmap's write lock, which a
+	 * lazy rmap has none of (anon_rmap_lock_write(), patch 08): patch 11
+	 * upgrades before a PMD fault finds its PMD empty, but an mTHP fault
+	 * (its page table exists) and the write to a huge zero page
+	 * (do_huge_zero_wp_pmd()) map a large folio in a lazy VMA without it.
+	 */
+	if (folio->large && ptr_set_find(&lc->large, folio->large) < 0) {
+		ptr_set_add(&lc->large, folio->large);
+		check_report(lc->ctx, "folio #%lu (mm %u %lx): an order-%u folio named through a "
+			     "lazy VMA, which has no anon_vma lock to split it under",
+			     folio->serial, mm->id, addr, folio->large->order);
 	}
 	root = folio_lazy_root(folio);
 	if (!vma_usable(root))
@@ -238,4 +252,5 @@ void lazy_check(struct check_ctx *ctx)
 			     "%ld kept by references", vm_area_cachep(w)->live, nr_in_tree, nr_kept);
 	ptr_set_free(&lc.vmas);
 	ptr_set_free(&lc.avs);
+	ptr_set_free(&lc.large);
 }
