@@ -609,6 +609,7 @@ static struct vm_area_struct *folio_resolve_anon_vma_lazy(const struct folio *fo
 	pgoff = READ_ONCE(folio->index);
 	if (vma_address(vma, pgoff) == (unsigned long)-EFAULT) {
 		addr = vma->vm_start + ((pgoff - vma->vm_pgoff) << PAGE_SHIFT);
+		lazy_race(LAZY_RACE_LOOKUP, mm);
 		vma = vma_lookup_rcu(mm, addr);
 		if (vma && tryget && !vma_get(vma))
 			vma = NULL;

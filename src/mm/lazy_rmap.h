@@ -109,6 +109,8 @@ enum lazy_race_point {
 	LAZY_RACE_MIGRATE_PINNED,
 	/* an upgrade stored the new anon_vma in the VMA, its AVC not in the tree */
 	LAZY_RACE_UPGRADE_PUBLISHED,
+	/* folio_resolve_anon_vma_lazy() looks a piece up; @obj is the mm it uses */
+	LAZY_RACE_LOOKUP,
 };
 extern void (*lazy_race_hook)(enum lazy_race_point point, const void *obj);
 

@@ -241,6 +241,64 @@ static void test_vma_get_succeeds_on_new_owner(void **state)
 	anonrmap_world_destroy(w);
 }
 
+/* The mm folio_resolve_anon_vma_lazy() looked a piece up in, as it was then. */
+static struct mm_struct *lookup_mm;
+static bool lookup_mm_exited;
+
+static void stop_or_record(enum lazy_race_point point, const void *obj)
+{
+	if (point == LAZY_RACE_LOOKUP) {
+		lookup_mm = (struct mm_struct *)obj;
+		lookup_mm_exited = lookup_mm->exited;
+		return;
+	}
+	stop_at_point(point, obj);
+}
+
+/*
+ * L2, the lookup. As above, but the new owner maps the object elsewhere, so
+ * the folio's index is outside it and the resolver looks the "piece" up in
+ * the mm it read before vma_get(): the old owner, which has exited in the
+ * meantime. The posted code takes no mmget() (nor mmgrab()), so in the
+ * kernel that mm_struct and its maple tree may already be freed.
+ */
+static void test_lookup_in_exited_mm(void **state)
+{
+	struct anonrmap_mm *p0, *p1;
+	struct anonrmap_world *w = world_lazy(&p0, ANONRMAP_THP_NEVER);
+	struct vm_area_struct *vma;
+	struct folio *folio;
+	struct walker wk;
+
+	(void)state;
+	assert_int_equal(anonrmap_mmap(p0, BASE, PG, RW, NULL, 0), 0);
+	assert_int_equal(anonrmap_touch(p0, BASE, PG, true), 0);
+	folio = folio_at(p0, BASE);
+	vma = folio_lazy_root(folio);
+	folio_get(folio);
+	assert_int_equal(anonrmap_mm_create(w, &p1), 0);
+
+	arm(LAZY_RACE_RESOLVE_BEFORE_GET);
+	lazy_race_hook = stop_or_record;
+	lookup_mm = NULL;
+	start_walker(&wk, folio);
+	wait_stopped();
+	assert_int_equal(anonrmap_munmap(p0, BASE, PG), 0);
+	assert_int_equal(anonrmap_mmap(p1, BASE + 16 * PG, PG, RW, NULL, 0), 0);
+	assert_int_equal(anonrmap_touch(p1, BASE + 16 * PG, PG, true), 0);
+	assert_ptr_equal(vma->vm_mm, (struct mm_struct *)p1);
+	assert_int_equal(anonrmap_exit(p0), 0);
+	resume();
+	pthread_join(wk.thread, NULL);
+	disarm();
+
+	assert_ptr_equal(lookup_mm, (struct mm_struct *)p0);
+	assert_true(lookup_mm_exited);
+	assert_int_equal(wk.seen.calls, 0);
+	folio_put(folio);
+	anonrmap_world_destroy(w);
+}
+
 /*
  * Migration's pin (patch 12) on a thread of its own, as migrate_pages()
  * takes it: folio locked, pinned, then held until the test says the
@@ -426,6 +484,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_walk_outlives_exit),
 		cmocka_unit_test(test_vma_get_succeeds_on_new_owner),
+		cmocka_unit_test(test_lookup_in_exited_mm),
 		cmocka_unit_test(test_migration_locks_another_vma),
 		cmocka_unit_test(test_upgrade_publishes_before_link),
 	};
