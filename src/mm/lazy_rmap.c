@@ -583,7 +583,7 @@ static void lazy_folio_move(struct folio *folio, struct vm_area_struct *vma)
  * to another owner, even another mm, in between. rcuref_get() then
  * succeeds on the new owner's count, and nothing after it checks that the
  * VMA still is the folio's. vma_lookup() runs on the mm read first, with no
- * mmget() and no mmap_lock (docs/findings.md, L1 and L2).
+ * mmget() and no mmap_lock (docs/findings.md, findings 12 and 13).
  */
 static struct vm_area_struct *folio_resolve_anon_vma_lazy(const struct folio *folio,
 							  bool tryget, bool test_map)
@@ -712,7 +712,7 @@ static void lazy_folio_put(void *cookie)
  * vm_mm, so that no munmap or exit can free the page tables under the
  * migration. As posted, the VMA that lock_vma_under_rcu() locked is not
  * compared with the one pinned, and no reference keeps vm_mm alive
- * (docs/findings.md, L3).
+ * (docs/findings.md, finding 14).
  *
  * A regular folio's anon_vma is pinned and trylocked for reading. The
  * model's walks take that lock themselves (it has no TTU_RMAP_LOCKED), so

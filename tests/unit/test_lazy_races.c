@@ -148,13 +148,13 @@ static void start_walker(struct walker *wk, struct folio *folio)
 }
 
 /*
- * L1. A lazy walk holds its VMA by reference alone. The reference keeps the
- * vm_area_struct, not its mm or page tables: the process exits under the
- * walker (zap, free_pgtables(), the VMA put), and rmap_one() is then handed
- * a VMA of an exited address space, whose page tables page_vma_mapped_walk()
- * would walk after they were freed. Classic's walker holds the anon_vma
- * lock, which free_pgtables() needs for unlink_anon_vmas() before any table
- * goes.
+ * Finding 11. A lazy walk holds its VMA by reference alone. The reference
+ * keeps the vm_area_struct, not its mm or page tables: the process exits
+ * under the walker (zap, free_pgtables(), the VMA put), and rmap_one() is
+ * then handed a VMA of an exited address space, whose page tables
+ * page_vma_mapped_walk() would walk after they were freed. Classic's walker
+ * holds the anon_vma lock, which free_pgtables() needs for
+ * unlink_anon_vmas() before any table goes.
  */
 static void test_walk_outlives_exit(void **state)
 {
@@ -188,14 +188,14 @@ static void test_walk_outlives_exit(void **state)
 }
 
 /*
- * L2. rcuref on a type-stable VMA. folio_resolve_anon_vma_lazy() reads
- * vm_mm and the state of the VMA folio->mapping names, then vma_get()s it.
- * In between, the process unmaps it (the folio loses its last mapping but
- * is held), the VMA's count reaches zero and the object goes back to the
- * cache, and another process's mmap() gets the same object and faults it,
- * so its count is one again (two with the lazy root's pin on itself).
- * rcuref_get() succeeds on the new owner's count; nothing re-checks that
- * the VMA is still the folio's, and rmap_walk(), which does not test
+ * Finding 12. rcuref on a type-stable VMA. folio_resolve_anon_vma_lazy()
+ * reads vm_mm and the state of the VMA folio->mapping names, then vma_get()s
+ * it. In between, the process unmaps it (the folio loses its last mapping
+ * but is held), the VMA's count reaches zero and the object goes back to the
+ * cache, and another process's mmap() gets the same object and faults it, so
+ * its count is one again (two with the lazy root's pin on itself).
+ * rcuref_get() succeeds on the new owner's count; nothing re-checks that the
+ * VMA is still the folio's, and rmap_walk(), which does not test
  * folio_mapped(), hands the other process's VMA to rmap_one().
  */
 static void test_vma_get_succeeds_on_new_owner(void **state)
@@ -256,9 +256,9 @@ static void stop_or_record(enum lazy_race_point point, const void *obj)
 }
 
 /*
- * L2, the lookup. As above, but the new owner maps the object elsewhere, so
- * the folio's index is outside it and the resolver looks the "piece" up in
- * the mm it read before vma_get(): the old owner, which has exited in the
+ * Finding 13. As above, but the new owner maps the object elsewhere, so the
+ * folio's index is outside it and the resolver looks the "piece" up in the
+ * mm it read before vma_get(): the old owner, which has exited in the
  * meantime. The posted code takes no mmget() (nor mmgrab()), so in the
  * kernel that mm_struct and its maple tree may already be freed.
  */
@@ -342,11 +342,11 @@ static void sleep_ms(long ms)
 }
 
 /*
- * L3. folio_trylock_get_anon_rmap() pins the folio's VMA, then calls
+ * Finding 14. folio_trylock_get_anon_rmap() pins the folio's VMA, then calls
  * lock_vma_under_rcu(vma->vm_mm, vma->vm_start) and only tests the result
  * for NULL. Between the two, the VMA is unmapped (the pin keeps the object)
- * and a new mapping takes its place. lock_vma_under_rcu() read-locks the
- * new VMA, which migration never unlocks: anon_rmap_unlock_put() ends a read
+ * and a new mapping takes its place. lock_vma_under_rcu() read-locks the new
+ * VMA, which migration never unlocks: anon_rmap_unlock_put() ends a read
  * lock on the old one, which nobody held. The next munmap of the new VMA
  * waits for that reader for ever.
  */
@@ -433,14 +433,15 @@ static int count_one(struct folio *folio, struct vm_area_struct *vma, unsigned l
 }
 
 /*
- * L4. Patch 11 upgrades a lazy VMA before a PMD fault, with mmap_lock held
- * only for reading, so another fault of the same VMA runs beside it. The
- * upgrade stores the new anon_vma in vma->anon_vma (vma_unlink_anon_vma_lazy(),
- * under the page table lock) and only later, under the anon_vma lock, puts
- * the VMA's AVC into its tree. A page fault in between names that anon_vma
- * in its new folio; an rmap walk then finds the tree without the VMA and
- * misses a mapped page. __anon_vma_prepare() sets vma->anon_vma and links
- * the AVC in one section under both locks, so classic has no such window.
+ * Finding 15. Patch 11 upgrades a lazy VMA before a PMD fault, with
+ * mmap_lock held only for reading, so another fault of the same VMA runs
+ * beside it. The upgrade stores the new anon_vma in vma->anon_vma
+ * (vma_unlink_anon_vma_lazy(), under the page table lock) and only later,
+ * under the anon_vma lock, puts the VMA's AVC into its tree. A page fault in
+ * between names that anon_vma in its new folio; an rmap walk then finds the
+ * tree without the VMA and misses a mapped page. __anon_vma_prepare() sets
+ * vma->anon_vma and links the AVC in one section under both locks, so
+ * classic has no such window.
  */
 static void test_upgrade_publishes_before_link(void **state)
 {
