@@ -98,11 +98,11 @@ struct vm_area_struct {
 	 * The per-VMA lock (vma_start_read()/vma_start_write(), mm/vma_lock.h),
 	 * reduced to what lock_vma_under_rcu() and lazy migration need: the
 	 * mm_lock_seq of the mmap_lock write section that write-locked it, and
-	 * the readers holding it (the reader part of the kernel's vm_refcnt).
-	 * Atomic; only written under mmap_lock for writing (vm_lock_seq).
+	 * vm_refcnt as 6.18 has it (0 detached, 1 attached, plus readers).
+	 * Atomic; vm_lock_seq only written under mmap_lock for writing.
 	 */
 	unsigned long vm_lock_seq;
-	long vm_lock_readers;
+	long vm_refcnt;
 };
 
 /* "anon_vma lock" is the root's rwsem: one lock for a whole fork family. */

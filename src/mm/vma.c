@@ -190,7 +190,7 @@ struct vm_area_struct *lock_vma_under_rcu(struct mm_struct *mm, unsigned long ad
 			return NULL;
 		}
 		if (!vma_start_read(mm, vma)) {
-			bool replaced = READ_ONCE(vma->vm_removed) || READ_ONCE(vma->vm_mm) != mm;
+			bool replaced = !uatomic_read(&vma->vm_refcnt) || READ_ONCE(vma->vm_mm) != mm;
 
 			rcu_read_unlock();
 			if (replaced)
@@ -259,13 +259,13 @@ void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
 	list_add(&vma->vm_list, prev ? &prev->vm_list : &mm->mm_vmas);
 	mm->map_count++;
 	vma->vm_removed = false;
+	vma_mark_attached(vma);
 }
 
 void vma_unlink_tree(struct vm_area_struct *vma)
 {
 	mmap_assert_write_locked(vma->vm_mm);
-	/* vma_mark_detached() waits for the VMA's readers */
-	vma_start_write(vma);
+	vma_mark_detached(vma);
 	rb_erase(&vma->vm_rb, &vma->vm_mm->mm_rb);
 	RB_CLEAR_NODE(&vma->vm_rb);
 	list_del(&vma->vm_list);

@@ -2,10 +2,13 @@
 /*
  * Per-VMA locks (include/linux/mmap_lock.h, 6.18), as far as
  * lock_vma_under_rcu() and the ANON_VMA_LAZY migration path (patch 12)
- * need them. A reader counts itself in vm_lock_readers; a writer, who holds
- * mmap_lock for writing, marks the VMA with the odd mm_lock_seq of its write
- * section and waits for the readers to leave; mmap_write_unlock() ends every
- * such mark at once by moving mm_lock_seq on.
+ * need them. vm_refcnt is the kernel's: 0 while the VMA is detached (not in
+ * its mm's tree, or freed), 1 while attached, plus one per reader. Readers
+ * take it only while it is not zero, so a stale reader of a freed or reused
+ * VMA (the cache is SLAB_TYPESAFE_BY_RCU) never holds a count on it. A
+ * writer, who holds mmap_lock for writing, marks the VMA with the odd
+ * mm_lock_seq of its write section and waits for the readers to leave;
+ * mmap_write_unlock() ends every such mark at once by moving mm_lock_seq on.
  *
  * Faults in the model still run under mmap_lock for reading, not under the
  * per-VMA lock; the writers that take it here are the ones that detach a VMA
@@ -30,37 +33,53 @@ static inline bool vma_is_write_locked_seq(struct vm_area_struct *vma, struct mm
 	return READ_ONCE(vma->vm_lock_seq) == uatomic_read(&mm->mm_lock_seq);
 }
 
+/* vm_refcnt up by one unless it is zero (detached). */
+static inline bool vma_refcount_inc_not_zero(struct vm_area_struct *vma)
+{
+	long old = uatomic_read(&vma->vm_refcnt);
+
+	while (old > 0) {
+		long seen = uatomic_cmpxchg(&vma->vm_refcnt, old, old + 1);
+
+		if (seen == old)
+			return true;
+		old = seen;
+	}
+	return false;
+}
+
 /*
- * vma_start_read(): fails while @vma is write-locked, and (the VMA cache
- * being SLAB_TYPESAFE_BY_RCU) when @vma no longer belongs to @mm or has
- * left its tree. The count goes up before the re-check, so a writer that
- * marks the VMA after it waits for this reader.
+ * vma_start_read(): fails while @vma is write-locked or detached, and when
+ * it no longer belongs to @mm (reused by another). The count goes up before
+ * the re-check, so a writer that marks the VMA after it waits for this
+ * reader.
  */
 static inline bool vma_start_read(struct mm_struct *mm, struct vm_area_struct *vma)
 {
 	if (vma_is_write_locked_seq(vma, mm))
 		return false;
-	uatomic_inc(&vma->vm_lock_readers);
+	if (!vma_refcount_inc_not_zero(vma))
+		return false;
 	cmm_smp_mb();
-	if (vma_is_write_locked_seq(vma, mm) || READ_ONCE(vma->vm_mm) != mm ||
-	    READ_ONCE(vma->vm_removed)) {
-		uatomic_dec(&vma->vm_lock_readers);
+	if (vma_is_write_locked_seq(vma, mm) || READ_ONCE(vma->vm_mm) != mm) {
+		uatomic_dec(&vma->vm_refcnt);
 		return false;
 	}
 	return true;
 }
 
 /*
- * vma_end_read(). The kernel's drop of vm_refcnt warns on an underflow; the
- * model does not take the count below zero and counts the imbalance on the
- * VMA's mm, so that a test can see it.
+ * vma_end_read(). Ending a read lock that nobody holds takes vm_refcnt to
+ * or below its attached value: the kernel's refcount warns (or the VMA
+ * looks detached to its writer); the model leaves the count alone and
+ * counts the imbalance on the VMA's mm, so that a test can see it.
  */
 static inline void vma_end_read(struct vm_area_struct *vma)
 {
-	long old = uatomic_read(&vma->vm_lock_readers);
+	long old = uatomic_read(&vma->vm_refcnt);
 
-	while (old > 0) {
-		long seen = uatomic_cmpxchg(&vma->vm_lock_readers, old, old - 1);
+	while (old > 1) {
+		long seen = uatomic_cmpxchg(&vma->vm_refcnt, old, old - 1);
 
 		if (seen == old)
 			return;
@@ -84,8 +103,26 @@ static inline void vma_start_write(struct vm_area_struct *vma)
 		return;
 	WRITE_ONCE(vma->vm_lock_seq, seq);
 	cmm_smp_mb();
-	while (uatomic_read(&vma->vm_lock_readers) > 0)
+	while (uatomic_read(&vma->vm_refcnt) > 1)
 		sched_yield();
+}
+
+/* vma_mark_attached(): the VMA enters its mm's tree. */
+static inline void vma_mark_attached(struct vm_area_struct *vma)
+{
+	uatomic_set(&vma->vm_refcnt, 1);
+}
+
+/*
+ * vma_mark_detached(): the VMA leaves its tree, write-locked, so a reader
+ * that raced in sees the mark and leaves; wait for it to.
+ */
+static inline void vma_mark_detached(struct vm_area_struct *vma)
+{
+	vma_start_write(vma);
+	if (uatomic_sub_return(&vma->vm_refcnt, 1) != 0)
+		while (uatomic_read(&vma->vm_refcnt) != 0)
+			sched_yield();
 }
 
 #endif
