@@ -385,22 +385,22 @@ static void test_migration_locks_another_vma(void **state)
 
 	/* migration believes it holds the folio's VMA; it holds the new one's lock */
 	assert_non_null(m.pin);
-	assert_int_equal(vma->vm_lock_readers, 0);
-	assert_int_equal(replacement->vm_lock_readers, 1);
+	assert_int_equal(vma->vm_refcnt, 0);		/* detached, no reader */
+	assert_int_equal(replacement->vm_refcnt, 2);	/* attached, one reader */
 	sem_post(&m.done);
 	pthread_join(m.thread, NULL);
 	sem_destroy(&m.pinned);
 	sem_destroy(&m.done);
 	assert_int_equal(mm->vma_lock_imbalance, 1);
-	assert_int_equal(replacement->vm_lock_readers, 1);
+	assert_int_equal(replacement->vm_refcnt, 2);
 
 	/* munmap of the new VMA cannot write-lock it */
 	assert_int_equal(pthread_create(&unmapper, NULL, munmap_thread, p0), 0);
 	sleep_ms(200);
 	assert_ptr_equal(vma_lookup(mm, BASE), replacement);
-	assert_int_equal(replacement->vm_lock_readers, 1);
+	assert_int_equal(replacement->vm_refcnt, 2);
 	/* the kernel would stay here; the test lets the reader go to finish */
-	uatomic_set(&replacement->vm_lock_readers, 0);
+	uatomic_set(&replacement->vm_refcnt, 1);
 	pthread_join(unmapper, NULL);
 	folio_put(m.folio);
 	anonrmap_world_destroy(w);
