@@ -21,6 +21,8 @@ static const char *const lazy_known[] = {
 	"anon_vma_chain leak",				/* finding 3 in a fork child */
 	"anon_vma leak",				/* finding 5 */
 	"which has no anon_vma lock to split it under",	/* finding 10 */
+	"vma_end_read() without a read lock",		/* finding 14 */
+	"wait for ever for a read lock nothing ends",	/* finding 14 */
 	NULL,
 };
 

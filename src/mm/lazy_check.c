@@ -240,9 +240,17 @@ void lazy_check(struct check_ctx *ctx)
 				     lc.vmas.count[0][i] ? "" : " (kept by references)",
 				     refcount_read(&vma->vm_lazy_refs), want);
 	}
-	list_for_each_entry(mm, &w->mms, mmlist)
+	list_for_each_entry(mm, &w->mms, mmlist) {
 		if (!mm->exited)
 			walk_present_ptes(mm, 0, TASK_SIZE, check_pte_lazy, &lc);
+		/* patch 12 (finding 14), exited address spaces included */
+		if (mm->vma_lock_imbalance)
+			check_report(ctx, "mm %u: vma_end_read() without a read lock (%lu)",
+				     mm->id, mm->vma_lock_imbalance);
+		if (mm->vma_lock_stuck)
+			check_report(ctx, "mm %u: vma_start_write() would wait for ever for a "
+				     "read lock nothing ends (%lu)", mm->id, mm->vma_lock_stuck);
+	}
 	check_anon_vmas(&lc);
 	if (anon_vma_chain_cachep(w)->live != lc.nr_avc)
 		check_report(ctx, "anon_vma_chain leak: %ld live, %ld on chains",

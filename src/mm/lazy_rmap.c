@@ -731,10 +731,20 @@ static void *lazy_folio_trylock_get(struct folio *folio)
 		vma = folio_resolve_anon_vma_lazy(folio, true, true);
 		rcu_read_unlock();
 		if (vma) {
+			struct vm_area_struct *locked;
+
 			lazy_race(LAZY_RACE_MIGRATE_PINNED, vma);
-			if (!lock_vma_under_rcu(vma->vm_mm, vma->vm_start)) {
+			locked = lock_vma_under_rcu(vma->vm_mm, vma->vm_start);
+			if (!locked) {
 				vma_put(vma);
 				vma = NULL;
+			} else if (locked != vma) {
+				/*
+				 * Not the series': the model's note that this
+				 * read lock is never ended, so that a writer
+				 * counts its hang instead of hanging the run.
+				 */
+				uatomic_inc(&locked->vm_refcnt_leaked);
 			}
 		}
 		if (vma)

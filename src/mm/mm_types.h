@@ -103,6 +103,13 @@ struct vm_area_struct {
 	 */
 	unsigned long vm_lock_seq;
 	long vm_refcnt;
+	/*
+	 * Readers counted in vm_refcnt that nothing will ever end (ANON_VMA_LAZY
+	 * patch 12 ends a read lock on another VMA than the one it took). A
+	 * writer would wait for them for ever; the model's writer does not
+	 * wait for these, and counts the hang in mm->vma_lock_stuck.
+	 */
+	long vm_refcnt_leaked;
 };
 
 /* "anon_vma lock" is the root's rwsem: one lock for a whole fork family. */
@@ -269,6 +276,8 @@ struct mm_struct {
 	unsigned long mm_lock_seq;
 	/* vma_end_read() on a VMA nobody had read-locked: a lock imbalance */
 	unsigned long vma_lock_imbalance;
+	/* vma_start_write() that met a reader nothing will end: a hang */
+	unsigned long vma_lock_stuck;
 	/* PTEs and page tables, and the first vma->anon_vma of a fault */
 	spinlock_t page_table_lock;
 	struct list_head mmlist;	/* world->mms, creation order; the world's driver */

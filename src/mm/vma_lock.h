@@ -91,19 +91,25 @@ static inline void vma_end_read(struct vm_area_struct *vma)
 /*
  * vma_start_write(): under mmap_lock for writing; waits for the readers
  * (the kernel sleeps in __vma_enter_locked()). A reader that never ends
- * keeps this waiting for ever, as in the kernel.
+ * would keep it waiting for ever, as in the kernel; the model knows those
+ * (vm_refcnt_leaked), goes past them so that a run can go on, and counts
+ * the hang.
  */
 static inline void vma_start_write(struct vm_area_struct *vma)
 {
 	struct mm_struct *mm = vma->vm_mm;
 	unsigned long seq = uatomic_read(&mm->mm_lock_seq);
+	long leaked;
 
 	mmap_assert_write_locked(mm);
 	if (READ_ONCE(vma->vm_lock_seq) == seq)
 		return;
 	WRITE_ONCE(vma->vm_lock_seq, seq);
 	cmm_smp_mb();
-	while (uatomic_read(&vma->vm_refcnt) > 1)
+	leaked = uatomic_read(&vma->vm_refcnt_leaked);
+	if (leaked && uatomic_read(&vma->vm_refcnt))
+		uatomic_inc(&mm->vma_lock_stuck);
+	while (uatomic_read(&vma->vm_refcnt) > 1 + leaked)
 		sched_yield();
 }
 
@@ -119,10 +125,16 @@ static inline void vma_mark_attached(struct vm_area_struct *vma)
  */
 static inline void vma_mark_detached(struct vm_area_struct *vma)
 {
+	long leaked;
+
 	vma_start_write(vma);
-	if (uatomic_sub_return(&vma->vm_refcnt, 1) != 0)
-		while (uatomic_read(&vma->vm_refcnt) != 0)
+	leaked = uatomic_read(&vma->vm_refcnt_leaked);
+	if (uatomic_sub_return(&vma->vm_refcnt, 1) != leaked)
+		while (uatomic_read(&vma->vm_refcnt) != leaked)
 			sched_yield();
+	/* past the readers nothing ends (counted as a hang above) */
+	uatomic_set(&vma->vm_refcnt, 0);
+	uatomic_set(&vma->vm_refcnt_leaked, 0);
 }
 
 #endif
