@@ -102,7 +102,7 @@ struct vm_area_struct {
 	 * Atomic; vm_lock_seq only written under mmap_lock for writing.
 	 */
 	unsigned long vm_lock_seq;
-	long vm_refcnt;
+	refcount_t vm_refcnt;
 	/*
 	 * Readers counted in vm_refcnt that nothing will ever end (ANON_VMA_LAZY
 	 * patch 12 ends a read lock on another VMA than the one it took). A

@@ -190,7 +190,7 @@ struct vm_area_struct *lock_vma_under_rcu(struct mm_struct *mm, unsigned long ad
 			return NULL;
 		}
 		if (!vma_start_read(mm, vma)) {
-			bool replaced = !uatomic_read(&vma->vm_refcnt) || READ_ONCE(vma->vm_mm) != mm;
+			bool replaced = !refcount_read(&vma->vm_refcnt) || READ_ONCE(vma->vm_mm) != mm;
 
 			rcu_read_unlock();
 			if (replaced)

@@ -33,21 +33,6 @@ static inline bool vma_is_write_locked_seq(struct vm_area_struct *vma, struct mm
 	return READ_ONCE(vma->vm_lock_seq) == uatomic_read(&mm->mm_lock_seq);
 }
 
-/* vm_refcnt up by one unless it is zero (detached). */
-static inline bool vma_refcount_inc_not_zero(struct vm_area_struct *vma)
-{
-	long old = uatomic_read(&vma->vm_refcnt);
-
-	while (old > 0) {
-		long seen = uatomic_cmpxchg(&vma->vm_refcnt, old, old + 1);
-
-		if (seen == old)
-			return true;
-		old = seen;
-	}
-	return false;
-}
-
 /*
  * vma_start_read(): fails while @vma is write-locked or detached, and when
  * it no longer belongs to @mm (reused by another). The count goes up before
@@ -58,11 +43,11 @@ static inline bool vma_start_read(struct mm_struct *mm, struct vm_area_struct *v
 {
 	if (vma_is_write_locked_seq(vma, mm))
 		return false;
-	if (!vma_refcount_inc_not_zero(vma))
+	if (!refcount_inc_not_zero(&vma->vm_refcnt))
 		return false;
 	cmm_smp_mb();
 	if (vma_is_write_locked_seq(vma, mm) || READ_ONCE(vma->vm_mm) != mm) {
-		uatomic_dec(&vma->vm_refcnt);
+		refcount_dec_and_test(&vma->vm_refcnt);
 		return false;
 	}
 	return true;
@@ -76,10 +61,10 @@ static inline bool vma_start_read(struct mm_struct *mm, struct vm_area_struct *v
  */
 static inline void vma_end_read(struct vm_area_struct *vma)
 {
-	long old = uatomic_read(&vma->vm_refcnt);
+	long old = refcount_read(&vma->vm_refcnt);
 
 	while (old > 1) {
-		long seen = uatomic_cmpxchg(&vma->vm_refcnt, old, old - 1);
+		long seen = uatomic_cmpxchg(&vma->vm_refcnt.refs, old, old - 1);
 
 		if (seen == old)
 			return;
@@ -107,16 +92,16 @@ static inline void vma_start_write(struct vm_area_struct *vma)
 	WRITE_ONCE(vma->vm_lock_seq, seq);
 	cmm_smp_mb();
 	leaked = uatomic_read(&vma->vm_refcnt_leaked);
-	if (leaked && uatomic_read(&vma->vm_refcnt))
+	if (leaked && refcount_read(&vma->vm_refcnt))
 		uatomic_inc(&mm->vma_lock_stuck);
-	while (uatomic_read(&vma->vm_refcnt) > 1 + leaked)
+	while (refcount_read(&vma->vm_refcnt) > 1 + leaked)
 		sched_yield();
 }
 
 /* vma_mark_attached(): the VMA enters its mm's tree. */
 static inline void vma_mark_attached(struct vm_area_struct *vma)
 {
-	uatomic_set(&vma->vm_refcnt, 1);
+	refcount_set(&vma->vm_refcnt, 1);
 }
 
 /*
@@ -129,11 +114,11 @@ static inline void vma_mark_detached(struct vm_area_struct *vma)
 
 	vma_start_write(vma);
 	leaked = uatomic_read(&vma->vm_refcnt_leaked);
-	if (uatomic_sub_return(&vma->vm_refcnt, 1) != leaked)
-		while (uatomic_read(&vma->vm_refcnt) != leaked)
+	if (uatomic_sub_return(&vma->vm_refcnt.refs, 1) != leaked)
+		while (refcount_read(&vma->vm_refcnt) != leaked)
 			sched_yield();
 	/* past the readers nothing ends (counted as a hang above) */
-	uatomic_set(&vma->vm_refcnt, 0);
+	refcount_set(&vma->vm_refcnt, 0);
 	uatomic_set(&vma->vm_refcnt_leaked, 0);
 }
 

@@ -101,6 +101,18 @@ static struct folio *folio_at(struct anonrmap_mm *mm, unsigned long addr)
 	return (struct folio *)pi.folio;
 }
 
+/* P0 maps and write-faults one page at BASE; its folio, held as reclaim holds one. */
+static struct folio *held_folio(struct anonrmap_mm *p0)
+{
+	struct folio *folio;
+
+	assert_int_equal(anonrmap_mmap(p0, BASE, PG, RW, NULL, 0), 0);
+	assert_int_equal(anonrmap_touch(p0, BASE, PG, true), 0);
+	folio = folio_at(p0, BASE);
+	folio_get(folio);
+	return folio;
+}
+
 /* What rmap_one was handed, and what the VMA was at that moment. */
 struct seen {
 	int calls;
@@ -163,10 +175,7 @@ static void test_walk_outlives_exit(void **state)
 	struct walker wk;
 
 	(void)state;
-	assert_int_equal(anonrmap_mmap(p0, BASE, PG, RW, NULL, 0), 0);
-	assert_int_equal(anonrmap_touch(p0, BASE, PG, true), 0);
-	folio = folio_at(p0, BASE);
-	folio_get(folio);	/* isolated, as reclaim holds it */
+	folio = held_folio(p0);
 
 	arm(LAZY_RACE_WALK_PINNED);
 	start_walker(&wk, folio);
@@ -206,11 +215,8 @@ static void test_vma_get_succeeds_on_new_owner(void **state)
 	struct walker wk;
 
 	(void)state;
-	assert_int_equal(anonrmap_mmap(p0, BASE, PG, RW, NULL, 0), 0);
-	assert_int_equal(anonrmap_touch(p0, BASE, PG, true), 0);
-	folio = folio_at(p0, BASE);
+	folio = held_folio(p0);
 	vma = folio_lazy_root(folio);
-	folio_get(folio);
 	assert_int_equal(anonrmap_mm_create(w, &p1), 0);
 
 	arm(LAZY_RACE_RESOLVE_BEFORE_GET);
@@ -270,11 +276,8 @@ static void test_lookup_in_exited_mm(void **state)
 	struct walker wk;
 
 	(void)state;
-	assert_int_equal(anonrmap_mmap(p0, BASE, PG, RW, NULL, 0), 0);
-	assert_int_equal(anonrmap_touch(p0, BASE, PG, true), 0);
-	folio = folio_at(p0, BASE);
+	folio = held_folio(p0);
 	vma = folio_lazy_root(folio);
-	folio_get(folio);
 	assert_int_equal(anonrmap_mm_create(w, &p1), 0);
 
 	arm(LAZY_RACE_RESOLVE_BEFORE_GET);
@@ -354,12 +357,9 @@ static void test_migration_locks_another_vma(void **state)
 	struct migrator m = { 0 };
 
 	(void)state;
-	assert_int_equal(anonrmap_mmap(p0, BASE, PG, RW, NULL, 0), 0);
-	assert_int_equal(anonrmap_touch(p0, BASE, PG, true), 0);
-	m.folio = folio_at(p0, BASE);
+	m.folio = held_folio(p0);
 	m.ops = mm->world->rmap;
 	vma = folio_lazy_root(m.folio);
-	folio_get(m.folio);
 
 	sem_init(&m.pinned, 0, 0);
 	sem_init(&m.done, 0, 0);
@@ -379,14 +379,14 @@ static void test_migration_locks_another_vma(void **state)
 
 	/* migration believes it holds the folio's VMA; it holds the new one's lock */
 	assert_non_null(m.pin);
-	assert_int_equal(vma->vm_refcnt, 0);		/* detached, no reader */
-	assert_int_equal(replacement->vm_refcnt, 2);	/* attached, one reader */
+	assert_int_equal(refcount_read(&vma->vm_refcnt), 0);		/* detached, no reader */
+	assert_int_equal(refcount_read(&replacement->vm_refcnt), 2);	/* attached, one reader */
 	sem_post(&m.done);
 	pthread_join(m.thread, NULL);
 	sem_destroy(&m.pinned);
 	sem_destroy(&m.done);
 	assert_int_equal(mm->vma_lock_imbalance, 1);
-	assert_int_equal(replacement->vm_refcnt, 2);
+	assert_int_equal(refcount_read(&replacement->vm_refcnt), 2);
 
 	/*
 	 * munmap of the new VMA would wait for that reader for ever; the
