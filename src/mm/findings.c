@@ -23,6 +23,8 @@ static const char *const lazy_known[] = {
 	"which has no anon_vma lock to split it under",	/* finding 10 */
 	"vma_end_read() without a read lock",		/* finding 14 */
 	"wait for ever for a read lock nothing ends",	/* finding 14 */
+	"is in its tree but not in its parent's",	/* finding 16 */
+	"its parent anon_vma",				/* finding 16 */
 	NULL,
 };
 

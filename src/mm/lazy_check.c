@@ -139,6 +139,38 @@ static void check_pte_lazy(struct mm_struct *mm, unsigned long addr, pte_t *pte,
 			     root->vm_start, root->vm_end);
 }
 
+static bool vma_links(const struct vm_area_struct *vma, const struct anon_vma *av)
+{
+	const struct anon_vma_chain *avc;
+
+	list_for_each_entry(avc, &vma->anon_vma_chain, same_vma)
+		if (avc->anon_vma == av)
+			return true;
+	return false;
+}
+
+/*
+ * anon_vma_clone() links a VMA to every ancestor of its anon_vma, which is
+ * what keeps a parent alive while its child has VMAs: unlinking the
+ * child's last VMA then writes the parent's num_children. Patch 10 lets an
+ * upgraded lazy VMA take a neighbour's anon_vma of the same root whatever
+ * that anon_vma's parent (finding 16).
+ */
+static void check_parent_link(struct lazy_ctx *lc, struct anon_vma *av)
+{
+	for (struct rb_node *n = rb_first(&av->rb_root); n && av->parent != av; n = rb_next(n)) {
+		struct anon_vma_chain *avc = rb_entry(n, struct anon_vma_chain, rb);
+		struct vm_area_struct *vma = avc->vma;
+
+		if (!kmem_obj_live(avc) || !kmem_obj_live(vma) || vma_links(vma, av->parent))
+			continue;
+		check_report(lc->ctx, "anon_vma %p: mm %u VMA %lx-%lx is in its tree but not in "
+			     "its parent's, which then outlives nothing", (void *)av,
+			     vma->vm_mm->id, vma->vm_start, vma->vm_end);
+		return;
+	}
+}
+
 static void check_anon_vmas(struct lazy_ctx *lc)
 {
 	struct ptr_set *s = &lc->avs;
@@ -169,6 +201,11 @@ static void check_anon_vmas(struct lazy_ctx *lc)
 				check_report(lc->ctx, "anon_vma %p: tree holds a VMA that is gone",
 					     (void *)av);
 		}
+		if (av->parent != av && !kmem_obj_live(av->parent))
+			check_report(lc->ctx, "anon_vma %p: its parent anon_vma %p has been freed",
+				     (void *)av, (void *)av->parent);
+		else
+			check_parent_link(lc, av);
 		if (!RB_EMPTY_ROOT(&av->rb_root)) {
 			ptr_set_bump(s, av->parent, 1);
 			s->count[2][i]++;
