@@ -448,8 +448,10 @@ static int lazy_fork(struct vm_area_struct *vma, struct vm_area_struct *pvma)
 static void lazy_fork_folio(struct folio *folio, struct vm_area_struct *child,
 			    struct vm_area_struct *src_vma)
 {
-	if (folio_test_anon_vma_lazy(folio))
-		folio->mapping = src_vma->rmap_state + FOLIO_MAPPING_ANON;
+	struct anon_vma *anon_vma = lazy_vma_anon_vma(src_vma);
+
+	if (folio_test_anon_vma_lazy(folio) && anon_vma)
+		folio_set_anon_mapping(folio, anon_vma);
 }
 
 static void lazy_unlink(struct vm_area_struct *vma)
@@ -539,14 +541,15 @@ static void lazy_folio_set_anon(struct folio *folio, struct vm_area_struct *vma,
 	struct anon_vma *anon_vma = anon_vma_tree_anon_vma(tree);
 
 	if (root_vma && (anon_vma_tree_is_vma(tree) || exclusive)) {
-		folio->mapping = (unsigned long)root_vma + FOLIO_MAPPING_ANON_VMA_LAZY;
 		folio->index = linear_page_index(vma, address);
+		__atomic_store_n(&folio->mapping, (unsigned long)root_vma + FOLIO_MAPPING_ANON_VMA_LAZY,
+				 __ATOMIC_RELEASE);
 		return;
 	}
 	if (!exclusive)
 		anon_vma = anon_vma->root;
-	folio->mapping = (unsigned long)anon_vma + FOLIO_MAPPING_ANON;
 	folio->index = linear_page_index(vma, address);
+	folio_set_anon_mapping(folio, anon_vma);
 }
 
 /* folio_move_anon_rmap() */
@@ -568,7 +571,7 @@ static void lazy_folio_move(struct folio *folio, struct vm_area_struct *vma)
 			folio->mapping = (unsigned long)root_vma + FOLIO_MAPPING_ANON_VMA_LAZY;
 		return;
 	}
-	folio->mapping = (unsigned long)anon_vma + FOLIO_MAPPING_ANON;
+	folio_set_anon_mapping(folio, anon_vma);
 }
 
 /*
@@ -636,12 +639,16 @@ static struct vm_area_struct *lazy_iter_first(struct vm_area_struct *vma, pgoff_
 	return vma;
 }
 
-/* A regular folio walks its anon_vma tree as classic does; none is no error. */
+/*
+ * A regular folio is walked as classic walks it (patch 09 leaves that path
+ * alone): folio_lock_anon_vma_read() and its re-checks for a walker without
+ * a pin. None is no error.
+ */
 static int classic_tree_walk(struct folio *folio, struct rmap_walk_control *rwc)
 {
-	struct anon_vma *anon_vma = folio_anon_vma(folio);
-
-	return anon_vma ? anon_vma_tree_walk(folio, anon_vma, rwc) : 0;
+	if (!folio_anon_vma(folio))
+		return 0;
+	return classic_anon_rmap_ops.walk(folio, rwc);
 }
 
 /*
