@@ -162,22 +162,22 @@ struct anon_rmap_ops {
 	void (*folio_put)(void *cookie);
 
 	/*
-	 * Not modelled yet, and the place for them:
-	 *  - ANON_VMA_LAZY patch 11: a fault that may map a PMD, and
-	 *    khugepaged's collapse, upgrade a lazy VMA to a regular anon_vma
-	 *    first (vma_upgrade_anon_vma_lazy()) because splitting a huge
-	 *    folio needs the anon_vma write lock. That wants a hook such as
-	 *    int (*prepare_huge)(struct vm_area_struct *vma), called by the
-	 *    huge fault and collapse paths once the model maps huge pages.
-	 *  - ANON_VMA_LAZY patch 12: migration pins a lazy folio's VMA with
-	 *    the per-VMA read lock (folio_trylock_get_anon_rmap() and
-	 *    anon_rmap_unlock_put()) instead of a reference, to exclude
-	 *    free_pgtables(). That wants a pair of hooks
-	 *    void *(*folio_trylock_get)(struct folio *) and
-	 *    void (*unlock_put)(void *), used by migrate.c instead of
-	 *    folio_get/folio_put once per-VMA locks are modelled.
-	 * Today migrate.c pins with folio_get() and walks with walk().
+	 * May be NULL (then prepare). __vmf_anon_prepare() before a fault
+	 * that may map a PMD: ANON_VMA_LAZY patch 11 gives such a VMA a
+	 * regular anon_vma first (vma_upgrade_anon_vma_lazy()), because
+	 * splitting a huge folio needs the anon_vma write lock.
 	 */
+	int (*prepare_huge)(struct vm_area_struct *vma);
+	/*
+	 * May be NULL (then folio_get/folio_put). Migration's pin, which must
+	 * also exclude free_pgtables() under the walk: ANON_VMA_LAZY patch 12's
+	 * folio_trylock_get_anon_rmap() and anon_rmap_unlock_put(), which
+	 * read-lock a lazy folio's VMA (lock_vma_under_rcu()) and try the
+	 * anon_vma read lock of a regular one. NULL when the folio is no
+	 * longer mapped or the lock was contended.
+	 */
+	void *(*folio_trylock_get)(struct folio *folio);
+	void (*unlock_put)(void *cookie);
 
 	/*
 	 * May be NULL. anonrmap dot: draw what @vma's own anon state names

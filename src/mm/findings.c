@@ -20,6 +20,11 @@ static const char *const lazy_known[] = {
 	"tree holds a VMA that is gone",		/* finding 3 in a fork child */
 	"anon_vma_chain leak",				/* finding 3 in a fork child */
 	"anon_vma leak",				/* finding 5 */
+	"which has no anon_vma lock to split it under",	/* finding 10 */
+	"vma_end_read() without a read lock",		/* finding 14 */
+	"wait for ever for a read lock nothing ends",	/* finding 14 */
+	"is in its tree but not in its parent's",	/* finding 16 */
+	"its parent anon_vma",				/* finding 16 */
 	NULL,
 };
 

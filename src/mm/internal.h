@@ -40,6 +40,9 @@ struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig);
 void vm_area_free(struct vm_area_struct *vma);
 struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr);
 struct vm_area_struct *vma_lookup(struct mm_struct *mm, unsigned long addr);
+/* In an RCU read-side section, without mmap_lock (the maple tree's promise). */
+struct vm_area_struct *vma_lookup_rcu(struct mm_struct *mm, unsigned long addr);
+struct vm_area_struct *lock_vma_under_rcu(struct mm_struct *mm, unsigned long address);
 struct vm_area_struct *find_vma_intersection(struct mm_struct *mm,
 					     unsigned long start, unsigned long end);
 struct vm_area_struct *vma_prev(struct vm_area_struct *vma);

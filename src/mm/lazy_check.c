@@ -30,6 +30,7 @@ struct lazy_ctx {
 	struct check_ctx *ctx;
 	struct ptr_set vmas;	/* a: in a tree, b: references found */
 	struct ptr_set avs;	/* a: active VMAs, b: children, c: references */
+	struct ptr_set large;	/* large folios reported as named lazily */
 	long nr_avc;
 };
 
@@ -112,6 +113,19 @@ static void check_pte_lazy(struct mm_struct *mm, unsigned long addr, pte_t *pte,
 				     folio->serial);
 		return;
 	}
+	/*
+	 * Splitting a large folio takes its anon rmap's write lock, which a
+	 * lazy rmap has none of (anon_rmap_lock_write(), patch 08): patch 11
+	 * upgrades before a PMD fault finds its PMD empty, but an mTHP fault
+	 * (its page table exists) and the write to a huge zero page
+	 * (do_huge_zero_wp_pmd()) map a large folio in a lazy VMA without it.
+	 */
+	if (folio->large && ptr_set_find(&lc->large, folio->large) < 0) {
+		ptr_set_add(&lc->large, folio->large);
+		check_report(lc->ctx, "folio #%lu (mm %u %lx): an order-%u folio named through a "
+			     "lazy VMA, which has no anon_vma lock to split it under",
+			     folio->serial, mm->id, addr, folio->large->order);
+	}
 	root = folio_lazy_root(folio);
 	if (!vma_usable(root))
 		check_report(lc->ctx, "folio #%lu (mm %u %lx): mapping names a freed VMA",
@@ -123,6 +137,38 @@ static void check_pte_lazy(struct mm_struct *mm, unsigned long addr, pte_t *pte,
 		check_report(lc->ctx, "folio #%lu (mm %u %lx): its lazy root VMA %lx-%lx has "
 			     "left the address space", folio->serial, mm->id, addr,
 			     root->vm_start, root->vm_end);
+}
+
+static bool vma_links(const struct vm_area_struct *vma, const struct anon_vma *av)
+{
+	const struct anon_vma_chain *avc;
+
+	list_for_each_entry(avc, &vma->anon_vma_chain, same_vma)
+		if (avc->anon_vma == av)
+			return true;
+	return false;
+}
+
+/*
+ * anon_vma_clone() links a VMA to every ancestor of its anon_vma, which is
+ * what keeps a parent alive while its child has VMAs: unlinking the
+ * child's last VMA then writes the parent's num_children. Patch 10 lets an
+ * upgraded lazy VMA take a neighbour's anon_vma of the same root whatever
+ * that anon_vma's parent (finding 16).
+ */
+static void check_parent_link(struct lazy_ctx *lc, struct anon_vma *av)
+{
+	for (struct rb_node *n = rb_first(&av->rb_root); n && av->parent != av; n = rb_next(n)) {
+		struct anon_vma_chain *avc = rb_entry(n, struct anon_vma_chain, rb);
+		struct vm_area_struct *vma = avc->vma;
+
+		if (!kmem_obj_live(avc) || !kmem_obj_live(vma) || vma_links(vma, av->parent))
+			continue;
+		check_report(lc->ctx, "anon_vma %p: mm %u VMA %lx-%lx is in its tree but not in "
+			     "its parent's, which then outlives nothing", (void *)av,
+			     vma->vm_mm->id, vma->vm_start, vma->vm_end);
+		return;
+	}
 }
 
 static void check_anon_vmas(struct lazy_ctx *lc)
@@ -155,6 +201,11 @@ static void check_anon_vmas(struct lazy_ctx *lc)
 				check_report(lc->ctx, "anon_vma %p: tree holds a VMA that is gone",
 					     (void *)av);
 		}
+		if (av->parent != av && !kmem_obj_live(av->parent))
+			check_report(lc->ctx, "anon_vma %p: its parent anon_vma %p has been freed",
+				     (void *)av, (void *)av->parent);
+		else
+			check_parent_link(lc, av);
 		if (!RB_EMPTY_ROOT(&av->rb_root)) {
 			ptr_set_bump(s, av->parent, 1);
 			s->count[2][i]++;
@@ -226,9 +277,17 @@ void lazy_check(struct check_ctx *ctx)
 				     lc.vmas.count[0][i] ? "" : " (kept by references)",
 				     refcount_read(&vma->vm_lazy_refs), want);
 	}
-	list_for_each_entry(mm, &w->mms, mmlist)
+	list_for_each_entry(mm, &w->mms, mmlist) {
 		if (!mm->exited)
 			walk_present_ptes(mm, 0, TASK_SIZE, check_pte_lazy, &lc);
+		/* patch 12 (finding 14), exited address spaces included */
+		if (mm->vma_lock_imbalance)
+			check_report(ctx, "mm %u: vma_end_read() without a read lock (%lu)",
+				     mm->id, mm->vma_lock_imbalance);
+		if (mm->vma_lock_stuck)
+			check_report(ctx, "mm %u: vma_start_write() would wait for ever for a "
+				     "read lock nothing ends (%lu)", mm->id, mm->vma_lock_stuck);
+	}
 	check_anon_vmas(&lc);
 	if (anon_vma_chain_cachep(w)->live != lc.nr_avc)
 		check_report(ctx, "anon_vma_chain leak: %ld live, %ld on chains",
@@ -238,4 +297,5 @@ void lazy_check(struct check_ctx *ctx)
 			     "%ld kept by references", vm_area_cachep(w)->live, nr_in_tree, nr_kept);
 	ptr_set_free(&lc.vmas);
 	ptr_set_free(&lc.avs);
+	ptr_set_free(&lc.large);
 }

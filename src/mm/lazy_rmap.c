@@ -28,6 +28,19 @@
 #include "mm/interval_tree.h"
 #include "mm/lazy_rmap.h"
 #include "mm/rmap.h"
+#include "mm/vma_lock.h"
+
+/* ---- race points, for the deterministic interleaving tests ---- */
+
+void (*lazy_race_hook)(enum lazy_race_point point, const void *obj);
+
+static inline void lazy_race(enum lazy_race_point point, const void *obj)
+{
+	void (*hook)(enum lazy_race_point, const void *) = READ_ONCE(lazy_race_hook);
+
+	if (hook)
+		hook(point, obj);
+}
 
 /* ---- CONFIG_VMA_REF (patch 06) ---- */
 
@@ -260,6 +273,12 @@ static int vma_prepare_anon_vma(struct vm_area_struct *vma, bool upgrade_lazy,
 	tree = (anon_vma_tree_t)anon_vma;
 	if (upgrade_lazy)
 		is_lazy = vma_unlink_anon_vma_lazy(vma, tree);
+	/*
+	 * The VMA names @anon_vma from here on, but is not in its tree until
+	 * the AVC goes in below, under a lock taken only now.
+	 */
+	if (is_lazy)
+		lazy_race(LAZY_RACE_UPGRADE_PUBLISHED, vma);
 	anon_vma_tree_lock_write(tree);
 	spin_lock(&mm->page_table_lock);
 	if (!vma->rmap_state || is_lazy) {
@@ -285,7 +304,7 @@ static int vma_prepare_anon_vma(struct vm_area_struct *vma, bool upgrade_lazy,
 
 static int vma_upgrade_anon_vma_lazy(struct vm_area_struct *vma)
 {
-	anon_vma_tree_t tree = vma->rmap_state;
+	anon_vma_tree_t tree = READ_ONCE(vma->rmap_state);
 	struct anon_vma *parent_anon_vma = NULL;
 
 	if (!anon_vma_tree_type(tree))
@@ -293,6 +312,21 @@ static int vma_upgrade_anon_vma_lazy(struct vm_area_struct *vma)
 	if (anon_vma_tree_is_parent(tree))
 		parent_anon_vma = anon_vma_tree_anon_vma(tree);
 	return vma_prepare_anon_vma(vma, true, parent_anon_vma);
+}
+
+/*
+ * __vmf_anon_prepare() with patch 11, for a fault that finds its PMD empty:
+ * a VMA without state gets a regular anon_vma at once (__anon_vma_prepare()),
+ * a lazy one is upgraded. Faults under the per-VMA lock come here with
+ * mmap_lock only for reading (mmap_read_trylock()), so two faults of one
+ * VMA, or a fault and this upgrade, run at the same time.
+ */
+static int lazy_prepare_huge(struct vm_area_struct *vma)
+{
+	mmap_assert_locked(vma->vm_mm);
+	if (!READ_ONCE(vma->rmap_state))
+		return vma_prepare_anon_vma(vma, false, NULL);
+	return vma_upgrade_anon_vma_lazy(vma);
 }
 
 /* anon_vma_prepare() with the lazy switch on: nothing is allocated. */
@@ -414,8 +448,10 @@ static int lazy_fork(struct vm_area_struct *vma, struct vm_area_struct *pvma)
 static void lazy_fork_folio(struct folio *folio, struct vm_area_struct *child,
 			    struct vm_area_struct *src_vma)
 {
-	if (folio_test_anon_vma_lazy(folio))
-		folio->mapping = src_vma->rmap_state + FOLIO_MAPPING_ANON;
+	struct anon_vma *anon_vma = lazy_vma_anon_vma(src_vma);
+
+	if (folio_test_anon_vma_lazy(folio) && anon_vma)
+		folio_set_anon_mapping(folio, anon_vma);
 }
 
 static void lazy_unlink(struct vm_area_struct *vma)
@@ -505,14 +541,15 @@ static void lazy_folio_set_anon(struct folio *folio, struct vm_area_struct *vma,
 	struct anon_vma *anon_vma = anon_vma_tree_anon_vma(tree);
 
 	if (root_vma && (anon_vma_tree_is_vma(tree) || exclusive)) {
-		folio->mapping = (unsigned long)root_vma + FOLIO_MAPPING_ANON_VMA_LAZY;
 		folio->index = linear_page_index(vma, address);
+		__atomic_store_n(&folio->mapping, (unsigned long)root_vma + FOLIO_MAPPING_ANON_VMA_LAZY,
+				 __ATOMIC_RELEASE);
 		return;
 	}
 	if (!exclusive)
 		anon_vma = anon_vma->root;
-	folio->mapping = (unsigned long)anon_vma + FOLIO_MAPPING_ANON;
 	folio->index = linear_page_index(vma, address);
+	folio_set_anon_mapping(folio, anon_vma);
 }
 
 /* folio_move_anon_rmap() */
@@ -534,41 +571,55 @@ static void lazy_folio_move(struct folio *folio, struct vm_area_struct *vma)
 			folio->mapping = (unsigned long)root_vma + FOLIO_MAPPING_ANON_VMA_LAZY;
 		return;
 	}
-	folio->mapping = (unsigned long)anon_vma + FOLIO_MAPPING_ANON;
+	folio_set_anon_mapping(folio, anon_vma);
 }
 
 /*
- * folio_resolve_anon_vma_lazy() (patch 09): pin the root named by the
- * folio; if the folio's index is outside it, the folio must sit in a piece
- * split off the root, so look that piece up at the address the root's
- * geometry gives. A root whose lazy state is gone resolves to nothing.
+ * folio_resolve_anon_vma_lazy() (patch 09), in an RCU read-side section:
+ * pin the root named by the folio; if the folio's index is outside it, the
+ * folio must sit in a piece split off the root, so look that piece up at
+ * the address the root's geometry gives. A root whose lazy state is gone
+ * resolves to nothing.
+ *
+ * As posted, vm_mm and the state are read before vma_get(), and the VMA
+ * cache is SLAB_TYPESAFE_BY_RCU: the object may have been freed and handed
+ * to another owner, even another mm, in between. rcuref_get() then
+ * succeeds on the new owner's count, and nothing after it checks that the
+ * VMA still is the folio's. vma_lookup() runs on the mm read first, with no
+ * mmget() and no mmap_lock (docs/findings.md, findings 12 and 13).
  */
 static struct vm_area_struct *folio_resolve_anon_vma_lazy(const struct folio *folio,
 							  bool tryget, bool test_map)
 {
 	struct vm_area_struct *vma, *anon_lazy_root;
+	unsigned long anon_mapping = READ_ONCE(folio->mapping);
 	struct mm_struct *mm;
 	unsigned long addr;
 	pgoff_t pgoff;
 
-	if (!folio_test_anon_vma_lazy(folio))
+	lockdep_assert_in_rcu_read_lock();
+	if ((anon_mapping & FOLIO_MAPPING_FLAGS) != FOLIO_MAPPING_ANON_VMA_LAZY)
 		return NULL;
-	if (test_map && folio->mapcount <= 0)
+	if (test_map && READ_ONCE(folio->mapcount) <= 0)
 		return NULL;
-	anon_lazy_root = vma = folio_lazy_root(folio);
-	mm = vma->vm_mm;
-	if (!mm || !vma->rmap_state || !vma_get(anon_lazy_root))
+	anon_lazy_root = vma = (struct vm_area_struct *)(anon_mapping - FOLIO_MAPPING_ANON_VMA_LAZY);
+	mm = READ_ONCE(vma->vm_mm);
+	if (!mm || !READ_ONCE(vma->rmap_state))
 		return NULL;
-	pgoff = folio->index;
+	lazy_race(LAZY_RACE_RESOLVE_BEFORE_GET, vma);
+	if (!vma_get(anon_lazy_root))
+		return NULL;
+	pgoff = READ_ONCE(folio->index);
 	if (vma_address(vma, pgoff) == (unsigned long)-EFAULT) {
 		addr = vma->vm_start + ((pgoff - vma->vm_pgoff) << PAGE_SHIFT);
-		vma = vma_lookup(mm, addr);
+		lazy_race(LAZY_RACE_LOOKUP, mm);
+		vma = vma_lookup_rcu(mm, addr);
 		if (vma && tryget && !vma_get(vma))
 			vma = NULL;
 	}
 	if (!tryget || anon_lazy_root != vma)
 		vma_put(anon_lazy_root);
-	if (test_map && folio->mapcount <= 0 && vma) {
+	if (test_map && READ_ONCE(folio->mapcount) <= 0 && vma) {
 		vma_put(vma);
 		vma = NULL;
 	}
@@ -588,12 +639,16 @@ static struct vm_area_struct *lazy_iter_first(struct vm_area_struct *vma, pgoff_
 	return vma;
 }
 
-/* A regular folio walks its anon_vma tree as classic does; none is no error. */
+/*
+ * A regular folio is walked as classic walks it (patch 09 leaves that path
+ * alone): folio_lock_anon_vma_read() and its re-checks for a walker without
+ * a pin. None is no error.
+ */
 static int classic_tree_walk(struct folio *folio, struct rmap_walk_control *rwc)
 {
-	struct anon_vma *anon_vma = folio_anon_vma(folio);
-
-	return anon_vma ? anon_vma_tree_walk(folio, anon_vma, rwc) : 0;
+	if (!folio_anon_vma(folio))
+		return 0;
+	return classic_anon_rmap_ops.walk(folio, rwc);
 }
 
 /*
@@ -614,6 +669,7 @@ static int lazy_walk(struct folio *folio, struct rmap_walk_control *rwc)
 	rcu_read_unlock();
 	if (!vma)
 		return 0;
+	lazy_race(LAZY_RACE_WALK_PINNED, vma);
 	if (rwc->stats)
 		rwc->stats->nodes++;
 	if (lazy_iter_first(vma, folio->index, folio->index)) {
@@ -657,6 +713,74 @@ static void lazy_folio_put(void *cookie)
 	put_anon_vma(cookie);
 }
 
+/*
+ * folio_trylock_get_anon_rmap() (patch 12): a lazy folio's VMA is pinned,
+ * then read-locked with lock_vma_under_rcu() at its own vm_start in its own
+ * vm_mm, so that no munmap or exit can free the page tables under the
+ * migration. As posted, the VMA that lock_vma_under_rcu() locked is not
+ * compared with the one pinned, and no reference keeps vm_mm alive
+ * (docs/findings.md, finding 14).
+ *
+ * A regular folio's anon_vma is pinned and trylocked for reading. The
+ * model's walks take that lock themselves (it has no TTU_RMAP_LOCKED), so
+ * the trylock is let go at once: migration fails where the patch's would
+ * (the lock contended), and otherwise each walk locks as the patch's would
+ * have held it.
+ */
+static void *lazy_folio_trylock_get(struct folio *folio)
+{
+	struct anon_vma *anon_vma;
+	struct vm_area_struct *vma;
+
+	folio_assert_locked(folio);
+	if (folio_test_anon_vma_lazy(folio)) {
+		rcu_read_lock();
+		vma = folio_resolve_anon_vma_lazy(folio, true, true);
+		rcu_read_unlock();
+		if (vma) {
+			struct vm_area_struct *locked;
+
+			lazy_race(LAZY_RACE_MIGRATE_PINNED, vma);
+			locked = lock_vma_under_rcu(vma->vm_mm, vma->vm_start);
+			if (!locked) {
+				vma_put(vma);
+				vma = NULL;
+			} else if (locked != vma) {
+				/*
+				 * Not the series': the model's note that this
+				 * read lock is never ended, so that a writer
+				 * counts its hang instead of hanging the run.
+				 */
+				uatomic_inc(&locked->vm_refcnt_leaked);
+			}
+		}
+		if (vma)
+			return (void *)((uintptr_t)vma + FOLIO_MAPPING_ANON_VMA_LAZY);
+	}
+	anon_vma = folio_get_anon_vma(folio);
+	if (anon_vma && !anon_vma_trylock_read(anon_vma)) {
+		put_anon_vma(anon_vma);
+		anon_vma = NULL;
+	}
+	if (anon_vma)
+		anon_vma_unlock_read(anon_vma);
+	return anon_vma;
+}
+
+/* anon_rmap_unlock_put(): ends the read lock on the VMA it pinned. */
+static void lazy_unlock_put(void *cookie)
+{
+	uintptr_t v = (uintptr_t)cookie;
+
+	if ((v & FOLIO_MAPPING_FLAGS) == FOLIO_MAPPING_ANON_VMA_LAZY) {
+		struct vm_area_struct *vma = (struct vm_area_struct *)(v - FOLIO_MAPPING_ANON_VMA_LAZY);
+
+		vma_end_read(vma);
+		vma_put(vma);
+		return;
+	}
+	put_anon_vma(cookie);
+}
 
 /*
  * The VMA's anon_vma_tree_t: a regular anon_vma, the lazy root VMA its
@@ -703,6 +827,9 @@ const struct anon_rmap_ops lazy_anon_rmap_ops = {
 	.dot_vma = lazy_dot_vma,
 	.folio_get = lazy_folio_get,
 	.folio_put = lazy_folio_put,
+	.prepare_huge = lazy_prepare_huge,
+	.folio_trylock_get = lazy_folio_trylock_get,
+	.unlock_put = lazy_unlock_put,
 	.check = lazy_check,
 	.counters = anon_vma_counters,
 	.nr_counters = NR_ANON_VMA_COUNTERS,

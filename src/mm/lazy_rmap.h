@@ -94,6 +94,26 @@ static inline struct vm_area_struct *folio_lazy_root(const struct folio *folio)
 	return (struct vm_area_struct *)(folio->mapping - FOLIO_MAPPING_ANON_VMA_LAZY);
 }
 
+/*
+ * Points in the lazy paths where another thread's steps change the outcome
+ * (docs/findings.md, "Concurrency"). A test sets lazy_race_hook to stop the
+ * reader there while a second thread runs the mutator's steps, so that each
+ * interleaving is replayed exactly; NULL (the default) costs one load.
+ */
+enum lazy_race_point {
+	/* folio_resolve_anon_vma_lazy(): vm_mm and state read, vma_get() next */
+	LAZY_RACE_RESOLVE_BEFORE_GET,
+	/* a walk holds its VMA by reference alone; rmap_one() next */
+	LAZY_RACE_WALK_PINNED,
+	/* folio_trylock_get_anon_rmap(): VMA pinned, lock_vma_under_rcu() next */
+	LAZY_RACE_MIGRATE_PINNED,
+	/* an upgrade stored the new anon_vma in the VMA, its AVC not in the tree */
+	LAZY_RACE_UPGRADE_PUBLISHED,
+	/* folio_resolve_anon_vma_lazy() looks a piece up; @obj is the mm it uses */
+	LAZY_RACE_LOOKUP,
+};
+extern void (*lazy_race_hook)(enum lazy_race_point point, const void *obj);
+
 struct check_ctx;
 void lazy_check(struct check_ctx *ctx);
 

@@ -59,19 +59,26 @@ static struct fault_snapshot fault_snap(struct mm_struct *mm, unsigned long addr
  * do with pte_same(), gives up with -EAGAIN (the access is retried) if
  * another thread changed the entry meanwhile.
  */
-static int fault_prepare(struct vm_area_struct *vma, unsigned long address)
+static int fault_prepare(struct vm_area_struct *vma, unsigned long address, bool pmd_fault)
 {
 	struct mm_struct *mm = vma->vm_mm;
 	const struct anon_rmap_ops *rmap = vma_world(vma)->rmap;
+	int (*prepare)(struct vm_area_struct *vma) = rmap->prepare;
 	struct fault_snapshot before, after;
 	int err;
 
 	assert_spin_locked(&mm->page_table_lock);
-	if (rmap->vma_has_anon(vma))
+	/*
+	 * __vmf_anon_prepare() sees an empty PMD on a PMD fault (@pmd_fault):
+	 * a design may want more than some anon state then (prepare_huge).
+	 */
+	if (pmd_fault && rmap->prepare_huge)
+		prepare = rmap->prepare_huge;
+	else if (rmap->vma_has_anon(vma))
 		return 0;
 	before = fault_snap(mm, address);
 	spin_unlock(&mm->page_table_lock);
-	err = rmap->prepare(vma);
+	err = prepare(vma);
 	spin_lock(&mm->page_table_lock);
 	if (err)
 		return err;
@@ -88,7 +95,7 @@ static int map_new_anon_folio(struct vm_area_struct *vma, unsigned long address)
 	struct folio *folio;
 	int err;
 
-	err = fault_prepare(vma, address);
+	err = fault_prepare(vma, address, false);
 	if (err)
 		return err;
 	folio = pte_alloc(vma->vm_mm, address) ? folio_alloc_anon(w) : NULL;
@@ -175,9 +182,12 @@ static bool pte_range_none(struct mm_struct *mm, unsigned long addr, unsigned lo
  * tables. A PMD-mapped THP is an order-9 large folio whose 512 pages sit in
  * a PTE table marked as standing for the PMD. Returns 1 to fall back to
  * small pages, as the kernel does when no THP can be allocated.
+ * @pmd_was_none is false for the write to a huge zero page
+ * (do_huge_zero_wp_pmd()), which relies on the anon state the read fault
+ * that mapped it prepared.
  */
 static int do_huge_pmd_anonymous_page(struct vm_area_struct *vma, unsigned long address,
-				      bool write)
+				      bool write, bool pmd_was_none)
 {
 	struct world *w = vma_world(vma);
 	unsigned long haddr = address & HPAGE_PMD_MASK;
@@ -185,7 +195,7 @@ static int do_huge_pmd_anonymous_page(struct vm_area_struct *vma, unsigned long 
 	int err;
 
 	assert_spin_locked(&vma->vm_mm->page_table_lock);
-	err = fault_prepare(vma, address);
+	err = fault_prepare(vma, address, pmd_was_none);
 	if (err)
 		return err;
 	if (!pte_alloc(vma->vm_mm, haddr))
@@ -216,7 +226,7 @@ static int do_anonymous_large(struct vm_area_struct *vma, unsigned long address,
 	struct folio *pages[HPAGE_PMD_NR];
 	int err;
 
-	err = fault_prepare(vma, address);
+	err = fault_prepare(vma, address, false);
 	if (err)
 		return err;
 	if (!pte_alloc(vma->vm_mm, address))
@@ -250,7 +260,7 @@ static int do_anonymous_page(struct vm_area_struct *vma, unsigned long address, 
 	assert_spin_locked(&vma->vm_mm->page_table_lock);
 	if ((orders & (1UL << PMD_ORDER)) && pmd_none(vma->vm_mm, address) &&
 	    thp_vma_suitable_order(vma, address, PMD_ORDER)) {
-		int ret = do_huge_pmd_anonymous_page(vma, address, write);
+		int ret = do_huge_pmd_anonymous_page(vma, address, write, true);
 
 		if (ret <= 0)
 			return ret;
@@ -337,7 +347,7 @@ static int do_read_fault(struct vm_area_struct *vma, unsigned long address)
  */
 static int do_cow_fault(struct vm_area_struct *vma, unsigned long address)
 {
-	int err = fault_prepare(vma, address);
+	int err = fault_prepare(vma, address, false);
 
 	assert_spin_locked(&vma->vm_mm->page_table_lock);
 	if (err)
@@ -410,7 +420,7 @@ static int do_wp_page(struct vm_area_struct *vma, unsigned long address, pte_t *
 	 * the PMD is split.
 	 */
 	if (huge && is_zero_folio(folio)) {
-		err = do_huge_pmd_anonymous_page(vma, address, true);
+		err = do_huge_pmd_anonymous_page(vma, address, true, false);
 		if (err <= 0)
 			return err;
 	} else if (folio_test_anon(folio) && wp_can_reuse_anon_folio(vma, address, folio)) {
@@ -420,7 +430,7 @@ static int do_wp_page(struct vm_area_struct *vma, unsigned long address, pte_t *
 	/* wp_page_copy() */
 	if (huge)
 		split_huge_pmd(vma->vm_mm, address);
-	err = fault_prepare(vma, address);
+	err = fault_prepare(vma, address, false);
 	if (err)
 		return err;
 	/* the new folio's PTE replaces the old one in place */

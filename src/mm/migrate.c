@@ -60,7 +60,8 @@ static int migrate_folio(struct world *w, struct folio *folio)
 	int err;
 
 	folio_assert_locked(folio);
-	pin = w->rmap->folio_get(folio);
+	pin = w->rmap->folio_trylock_get ? w->rmap->folio_trylock_get(folio)
+					 : w->rmap->folio_get(folio);
 	if (!pin)
 		return -EAGAIN;
 	err = rmap_walk(folio, remap_mapping, &r);
@@ -93,7 +94,10 @@ static int migrate_folio(struct world *w, struct folio *folio)
 		if (folio_mapped(folio))
 			err = -EAGAIN;
 	}
-	w->rmap->folio_put(pin);
+	if (w->rmap->unlock_put)
+		w->rmap->unlock_put(pin);
+	else
+		w->rmap->folio_put(pin);
 	return err;
 }
 

@@ -94,6 +94,22 @@ struct vm_area_struct {
 	struct rb_node vm_rb;			/* in mm->mm_rb, keyed by vm_start; mmap_lock */
 	struct list_head vm_list;		/* in mm->mm_vmas, the same order; mmap_lock */
 	bool vm_removed;			/* out of its mm, awaiting free; mmap_lock */
+	/*
+	 * The per-VMA lock (vma_start_read()/vma_start_write(), mm/vma_lock.h),
+	 * reduced to what lock_vma_under_rcu() and lazy migration need: the
+	 * mm_lock_seq of the mmap_lock write section that write-locked it, and
+	 * vm_refcnt as 6.18 has it (0 detached, 1 attached, plus readers).
+	 * Atomic; vm_lock_seq only written under mmap_lock for writing.
+	 */
+	unsigned long vm_lock_seq;
+	refcount_t vm_refcnt;
+	/*
+	 * Readers counted in vm_refcnt that nothing will ever end (ANON_VMA_LAZY
+	 * patch 12 ends a read lock on another VMA than the one it took). A
+	 * writer would wait for them for ever; the model's writer does not
+	 * wait for these, and counts the hang in mm->vma_lock_stuck.
+	 */
+	long vm_refcnt_leaked;
 };
 
 /* "anon_vma lock" is the root's rwsem: one lock for a whole fork family. */
@@ -250,6 +266,18 @@ struct mm_struct {
 	unsigned long map_count;	/* mmap_lock */
 	struct pt_table *pgd;		/* tables: page_table_lock to change */
 	struct rw_semaphore mmap_lock;
+	/*
+	 * mm_lock_seq (6.18): odd while mmap_lock is held for writing, bumped
+	 * when the writer takes it and again when it lets go or downgrades.
+	 * Lockless readers validate what they read with it
+	 * (mmap_lock_speculate_try_begin()/_retry()), and a VMA is write-locked
+	 * while its vm_lock_seq equals it. Atomic.
+	 */
+	unsigned long mm_lock_seq;
+	/* vma_end_read() on a VMA nobody had read-locked: a lock imbalance */
+	unsigned long vma_lock_imbalance;
+	/* vma_start_write() that met a reader nothing will end: a hang */
+	unsigned long vma_lock_stuck;
 	/* PTEs and page tables, and the first vma->anon_vma of a fault */
 	spinlock_t page_table_lock;
 	struct list_head mmlist;	/* world->mms, creation order; the world's driver */

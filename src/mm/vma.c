@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/rcu.h"
 #include "mm/internal.h"
+#include "mm/vma_lock.h"
 #include "mm/world.h"
 
 struct vm_area_struct *vm_area_alloc(struct mm_struct *mm)
@@ -20,6 +22,8 @@ struct vm_area_struct *vm_area_alloc(struct mm_struct *mm)
 		return NULL;
 	vma->vm_mm = mm;
 	refcount_set(&vma->vm_lazy_refs, 1);
+	/* kept across reuse (world.c): a stale reader may be reading it */
+	uatomic_set(&vma->vm_lock_seq, VMA_LOCK_SEQ_NONE);
 	INIT_LIST_HEAD(&vma->anon_vma_chain);
 	RB_CLEAR_NODE(&vma->vm_rb);
 	INIT_LIST_HEAD(&vma->vm_list);
@@ -98,6 +102,112 @@ struct vm_area_struct *find_vma_intersection(struct mm_struct *mm,
 	return vma && vma->vm_start < end ? vma : NULL;
 }
 
+/*
+ * A descent of a valid red-black tree of fewer than 2^32 nodes is shorter;
+ * a longer one met a writer's rotation or a node that moved to another tree.
+ */
+#define RB_LOCKLESS_MAX_DEPTH 64
+/* Attempts against writers before vma_lookup_rcu() takes what it found. */
+#define VMA_LOOKUP_RCU_TRIES 64
+
+/* find_vma() as one lockless pass; false when the pass was cut short. */
+static bool find_vma_lockless(struct mm_struct *mm, unsigned long addr,
+			      struct vm_area_struct **found)
+{
+	struct rb_node *n = READ_ONCE(mm->mm_rb.rb_node);
+	struct vm_area_struct *best = NULL;
+
+	for (int depth = 0; n; depth++) {
+		struct vm_area_struct *vma = rb_vma(n);
+
+		if (depth == RB_LOCKLESS_MAX_DEPTH)
+			return false;
+		if (READ_ONCE(vma->vm_end) > addr) {
+			best = vma;
+			if (READ_ONCE(vma->vm_start) <= addr)
+				break;
+			n = READ_ONCE(n->rb_left);
+		} else {
+			n = READ_ONCE(n->rb_right);
+		}
+	}
+	*found = best;
+	return true;
+}
+
+/*
+ * vma_lookup() without mmap_lock, in an RCU read-side section. The
+ * kernel's maple tree is RCU-safe: a reader never blocks and gets a VMA
+ * that was in the tree at @addr at some time during its walk, possibly
+ * one being detached, which the caller must re-check. An rb tree gives no
+ * such promise while a writer rotates it, so the model validates each pass
+ * with mm_lock_seq (mmap_lock_speculate_try_begin()/_retry(), the seqcount
+ * 6.18 keeps for its own lockless readers) and tries again when a writer
+ * intervened. The VMA cache is SLAB_TYPESAFE_BY_RCU, so a node freed or
+ * reused during the pass is still a VMA whose fields can be read; a pass
+ * that wandered into another mm's tree is caught by the seqcount (the VMA
+ * left this mm under its write lock) or by the checks below. After
+ * VMA_LOOKUP_RCU_TRIES passes against a writer that holds on, the last
+ * pass's VMA is returned if it still looks like one of @mm's at @addr, as
+ * the maple tree would return one the writer was about to detach; such a
+ * pass may also miss a VMA that stayed, which the maple tree would not.
+ */
+struct vm_area_struct *vma_lookup_rcu(struct mm_struct *mm, unsigned long addr)
+{
+	struct vm_area_struct *vma = NULL;
+	unsigned long seq;
+
+	lockdep_assert_in_rcu_read_lock();
+	for (int tries = 0; tries < VMA_LOOKUP_RCU_TRIES; tries++) {
+		bool stable = mmap_lock_speculate_try_begin(mm, &seq);
+		bool whole = find_vma_lockless(mm, addr, &vma);
+
+		if (stable && whole && !mmap_lock_speculate_retry(mm, seq))
+			return vma && READ_ONCE(vma->vm_start) <= addr ? vma : NULL;
+		if (!whole)
+			vma = NULL;
+		sched_yield();
+	}
+	if (!vma || READ_ONCE(vma->vm_mm) != mm || READ_ONCE(vma->vm_start) > addr ||
+	    READ_ONCE(vma->vm_end) <= addr)
+		return NULL;
+	return vma;
+}
+
+/*
+ * lock_vma_under_rcu(): the VMA at @address read-locked, without mmap_lock,
+ * or NULL when there is none or it is write-locked. A VMA detached or
+ * reused by another mm between lookup and lock is looked up again.
+ */
+struct vm_area_struct *lock_vma_under_rcu(struct mm_struct *mm, unsigned long address)
+{
+	struct vm_area_struct *vma;
+
+	for (int tries = 0; tries < VMA_LOOKUP_RCU_TRIES; tries++) {
+		rcu_read_lock();
+		vma = vma_lookup_rcu(mm, address);
+		if (!vma) {
+			rcu_read_unlock();
+			return NULL;
+		}
+		if (!vma_start_read(mm, vma)) {
+			bool replaced = !refcount_read(&vma->vm_refcnt) || READ_ONCE(vma->vm_mm) != mm;
+
+			rcu_read_unlock();
+			if (replaced)
+				continue;
+			return NULL;
+		}
+		rcu_read_unlock();
+		if (address < READ_ONCE(vma->vm_start) || address >= READ_ONCE(vma->vm_end)) {
+			vma_end_read(vma);
+			return NULL;
+		}
+		return vma;
+	}
+	return NULL;
+}
+
 /* Like rb_prev() and rb_next(), NULL for a VMA no longer in its mm. */
 struct vm_area_struct *vma_prev(struct vm_area_struct *vma)
 {
@@ -150,11 +260,13 @@ void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
 	list_add(&vma->vm_list, prev ? &prev->vm_list : &mm->mm_vmas);
 	mm->map_count++;
 	vma->vm_removed = false;
+	vma_mark_attached(vma);
 }
 
 void vma_unlink_tree(struct vm_area_struct *vma)
 {
 	mmap_assert_write_locked(vma->vm_mm);
+	vma_mark_detached(vma);
 	rb_erase(&vma->vm_rb, &vma->vm_mm->mm_rb);
 	RB_CLEAR_NODE(&vma->vm_rb);
 	list_del(&vma->vm_list);
@@ -177,6 +289,8 @@ void vma_set_range(struct vm_area_struct *vma, unsigned long start,
 	if (end & ~HPAGE_PMD_MASK)
 		split_huge_pmd(vma->vm_mm, end);
 	spin_unlock(&vma->vm_mm->page_table_lock);
+	if (!RB_EMPTY_NODE(&vma->vm_rb))
+		vma_start_write(vma);
 	vma->vm_start = start;
 	vma->vm_end = end;
 	vma->vm_pgoff = pgoff;

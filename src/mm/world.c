@@ -45,13 +45,14 @@ static const struct kmem_range anon_vma_kept[] = {
  * 6.18's VMA cache has no constructor. Its lockless reader,
  * lock_vma_under_rcu(), reads vm_lock_seq and tries vm_refcnt
  * (vma_start_read()) on what may be a freed VMA, and looks at anything else
- * (vm_mm, the range) only once that count is held. The model's VMA has no
- * per-VMA lock yet; its one count a reader tries first is lazy's
- * vm_lazy_refs (the series' vma_get() on a type-stable VMA). vm_refcnt and
- * vm_lock_seq join this list when the per-VMA lock lands.
+ * (vm_mm, the range) only once that count is held (mm/vma_lock.h); lazy's
+ * vma_get() tries vm_lazy_refs the same way. A freed VMA is detached, so
+ * its vm_refcnt is zero and stays so for its next owner.
  */
 static const struct kmem_range vm_area_kept[] = {
 	KMEM_FIELD(struct vm_area_struct, vm_lazy_refs),
+	KMEM_FIELD(struct vm_area_struct, vm_lock_seq),
+	KMEM_FIELD(struct vm_area_struct, vm_refcnt),
 };
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))

@@ -55,7 +55,8 @@ static bool lazy(const struct t *t)
 	return !strcmp(t->mode, "lazy");
 }
 
-static void start(struct t *t, const char *mode)
+/* @zero_page also sets the huge zero page; THP on madvise; mTHP 64K as asked. */
+static void start_huge(struct t *t, const char *mode, bool zero_page, enum anonrmap_mthp m64k)
 {
 	struct anonrmap_config cfg;
 
@@ -63,8 +64,16 @@ static void start(struct t *t, const char *mode)
 	t->mode = mode;
 	anonrmap_config_init(&cfg);
 	cfg.mode = mode;
-	cfg.zero_page = false;
+	cfg.zero_page = zero_page;
+	cfg.huge_zero_page = zero_page;
+	cfg.thp = ANONRMAP_THP_MADVISE;
+	cfg.mthp[4] = m64k;
 	assert_int_equal(anonrmap_world_create(&cfg, &t->world, &t->p0), 0);
+}
+
+static void start(struct t *t, const char *mode)
+{
+	start_huge(t, mode, false, ANONRMAP_MTHP_NEVER);
 }
 
 static int run_check(struct t *t)
@@ -531,6 +540,136 @@ static void exit_with_pinned_root(const char *mode)
 	finish(&t);
 }
 
+/* Classic clean; lazy reports @fragment. */
+static void lazy_reports(struct t *t, const char *fragment)
+{
+	expect_lazy_broken(t, (const char *const[]){ fragment, NULL });
+}
+
+/*
+ * ANON_VMA_LAZY patch 11 (a lazy VMA is upgraded to a regular anon_vma
+ * before a fault that may map a PMD) and the large folios it leaves out:
+ * findings 9 and 10 of docs/findings.md.
+ */
+#define HUGE (2UL << 20)
+#define B (BASE + HUGE)	/* 2 MiB aligned, with room below */
+
+/*
+ * Patch 11 as posted: a lazy VMA meets a PMD fault and is upgraded; a VMA
+ * without state gets a regular anon_vma at once. Its small folios from
+ * before keep naming it lazily, which resolves while it stays.
+ */
+static void pmd_fault_upgrades(const char *mode)
+{
+	struct t t;
+	struct vm_area_struct *vma;
+
+	start_huge(&t, mode, false, ANONRMAP_MTHP_NEVER);
+	STEP(&t, anonrmap_mmap(t.p0, B, 2 * HUGE, RW, NULL, 0));
+	STEP(&t, anonrmap_touch(t.p0, B, PG, true));
+	vma = vma_at(t.p0, B);
+	if (lazy(&t))
+		assert_true(anon_vma_tree_is_vma(vma->rmap_state));
+	STEP(&t, anonrmap_madvise(t.p0, B, 2 * HUGE, ANONRMAP_MADV_HUGEPAGE));
+	STEP(&t, anonrmap_touch(t.p0, B + HUGE, PG, true));
+	assert_int_equal(anon_vma_tree_type(vma->rmap_state), ANON_VMA_TREE_REGULAR);
+	assert_false(folio_test_anon_vma_lazy(folio_at(t.p0, B + HUGE)));
+	if (lazy(&t)) {
+		assert_true(folio_test_anon_vma_lazy(folio_at(t.p0, B)));
+		/* the mm's reference only: the upgrade dropped the root's pin on itself */
+		assert_int_equal(refcount_read(&vma->vm_lazy_refs), 1);
+	}
+	STEP(&t, anonrmap_migrate(t.p0, B, PG));
+
+	/* a fresh VMA whose first fault is a PMD fault is regular from the start */
+	STEP(&t, anonrmap_mmap(t.p0, B + 4 * HUGE, HUGE, RW, NULL, 0));
+	STEP(&t, anonrmap_madvise(t.p0, B + 4 * HUGE, HUGE, ANONRMAP_MADV_HUGEPAGE));
+	STEP(&t, anonrmap_touch(t.p0, B + 4 * HUGE, PG, true));
+	assert_int_equal(anon_vma_tree_type(vma_at(t.p0, B + 4 * HUGE)->rmap_state),
+			 ANON_VMA_TREE_REGULAR);
+	anonrmap_world_destroy(t.world);
+}
+
+/*
+ * Finding 9. The upgrade of a piece split off a lazy root drops the piece's
+ * pin on the root, and rewrites none of the piece's folios, which keep
+ * naming the root. Unmapping the root then frees it under them.
+ */
+static void piece_upgrade_frees_root(const char *mode)
+{
+	struct t t;
+	struct vm_area_struct *root, *piece;
+	struct folio *folio;
+
+	start_huge(&t, mode, false, ANONRMAP_MTHP_NEVER);
+	STEP(&t, anonrmap_mmap(t.p0, B - 2 * PG, HUGE + 4 * PG, RW, NULL, 0));
+	STEP(&t, anonrmap_madvise(t.p0, B - 2 * PG, HUGE + 4 * PG, ANONRMAP_MADV_HUGEPAGE));
+	/* its PMD is not inside the VMA: a small folio */
+	STEP(&t, anonrmap_touch(t.p0, B + HUGE, PG, true));
+	folio = folio_at(t.p0, B + HUGE);
+	STEP(&t, anonrmap_mprotect(t.p0, B - 2 * PG, 2 * PG, ANONRMAP_PROT_READ));
+	root = vma_at(t.p0, B - 2 * PG);
+	piece = vma_at(t.p0, B);
+	if (lazy(&t)) {
+		assert_ptr_equal(folio_lazy_root(folio), root);
+		assert_ptr_equal(anon_vma_tree_vma(piece->rmap_state), root);
+		/* its mm, itself, the piece */
+		assert_int_equal(refcount_read(&root->vm_lazy_refs), 3);
+	}
+	STEP(&t, anonrmap_touch(t.p0, B, PG, true));	/* PMD fault in the piece */
+	if (lazy(&t)) {
+		assert_int_equal(anon_vma_tree_type(piece->rmap_state), ANON_VMA_TREE_REGULAR);
+		assert_int_equal(refcount_read(&root->vm_lazy_refs), 2);
+		assert_ptr_equal(folio_lazy_root(folio), root);
+	}
+	assert_int_equal(anonrmap_munmap(t.p0, B - 2 * PG, 2 * PG), 0);
+	lazy_reports(&t, "mapping names a freed VMA");
+	anonrmap_world_destroy(t.world);
+}
+
+/*
+ * Finding 10. An mTHP fault allocates its page table before it prepares
+ * the anon rmap, so patch 11's test (an empty PMD) never holds: a 64K folio
+ * is mapped in a lazy VMA and named through it, and splitting it would
+ * need a write lock the lazy rmap does not have.
+ */
+static void mthp_in_lazy_vma(const char *mode)
+{
+	struct t t;
+
+	start_huge(&t, mode, false, ANONRMAP_MTHP_ALWAYS);
+	STEP(&t, anonrmap_mmap(t.p0, B, 64 * 1024, RW, NULL, 0));
+	assert_int_equal(anonrmap_touch(t.p0, B, PG, true), 0);
+	if (lazy(&t))
+		assert_true(folio_test_anon_vma_lazy(folio_at(t.p0, B)));
+	lazy_reports(&t, "an order-4 folio named through a lazy VMA");
+	anonrmap_world_destroy(t.world);
+}
+
+/*
+ * Finding 10 with a THP. A read fault maps the huge zero page after
+ * patch 11 gave the VMA a regular anon_vma; the fork child's VMA is
+ * PARENT, lazy, and copies the huge zero PMD; the child's write replaces it
+ * with a THP (do_huge_zero_wp_pmd(), which prepares nothing) named through
+ * the child's VMA.
+ */
+static void huge_zero_cow_in_parent_vma(const char *mode)
+{
+	struct t t;
+	struct anonrmap_mm *c;
+
+	start_huge(&t, mode, true, ANONRMAP_MTHP_NEVER);
+	STEP(&t, anonrmap_mmap(t.p0, B, HUGE, RW, NULL, 0));
+	STEP(&t, anonrmap_madvise(t.p0, B, HUGE, ANONRMAP_MADV_HUGEPAGE));
+	STEP(&t, anonrmap_touch(t.p0, B, PG, false));
+	STEP(&t, anonrmap_fork(t.p0, &c));
+	if (lazy(&t))
+		assert_true(anon_vma_tree_is_parent(vma_at(c, B)->rmap_state));
+	assert_int_equal(anonrmap_touch(c, B, PG, true), 0);
+	lazy_reports(&t, "an order-9 folio named through a lazy VMA");
+	anonrmap_world_destroy(t.world);
+}
+
 #define BOTH(fn)							\
 	static void test_##fn(void **state)				\
 	{								\
@@ -550,6 +689,10 @@ BOTH(mremap_lazy)
 BOTH(upgrade_reuse_leaks_root)
 BOTH(parent_merges_where_classic_does_not)
 BOTH(exit_with_pinned_root)
+BOTH(pmd_fault_upgrades)
+BOTH(piece_upgrade_frees_root)
+BOTH(mthp_in_lazy_vma)
+BOTH(huge_zero_cow_in_parent_vma)
 
 int main(void)
 {
@@ -566,6 +709,10 @@ int main(void)
 		cmocka_unit_test(test_upgrade_reuse_leaks_root),
 		cmocka_unit_test(test_parent_merges_where_classic_does_not),
 		cmocka_unit_test(test_exit_with_pinned_root),
+		cmocka_unit_test(test_pmd_fault_upgrades),
+		cmocka_unit_test(test_piece_upgrade_frees_root),
+		cmocka_unit_test(test_mthp_in_lazy_vma),
+		cmocka_unit_test(test_huge_zero_cow_in_parent_vma),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
