@@ -32,6 +32,7 @@ int cmd_gen(int argc, char **argv);
 int cmd_fuzz(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_record(int argc, char **argv);
+int cmd_stress(int argc, char **argv);
 /* src/bench/cmd_bench.c */
 int cmd_bench(int argc, char **argv);
 

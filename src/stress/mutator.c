@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * A mutator thread: faults and the system calls that reshape the anon
+ * rmap (fork, exit, munmap, mprotect, mremap, madvise, and mmap to refill
+ * the holes they leave), on address spaces picked from the shared table.
+ * Ranges are drawn mostly from the hot head of the window, so that two
+ * mutators in one mm split and merge the same VMAs, and walkers find the
+ * folios they fault.
+ */
+#include <errno.h>
+
+#include <anonrmap/ops.h>
+#include <anonrmap/process.h>
+
+#include "stress/stress.h"
+
+/*
+ * Relative frequencies: faults dominate, as they create what walkers find,
+ * and mmap outweighs munmap so that the window stays mostly mapped.
+ */
+static const unsigned int weight[NR_MUTATOR_OPS] = {
+	[OP_TOUCH_READ] = 15, [OP_TOUCH_WRITE] = 25, [OP_MMAP] = 14, [OP_MUNMAP] = 4,
+	[OP_MPROTECT] = 8, [OP_MREMAP] = 6, [OP_MADVISE] = 10, [OP_FORK] = 6, [OP_EXIT] = 6,
+};
+
+static enum stress_op pick_op(struct rng *r)
+{
+	unsigned int total = 0, x;
+
+	for (int i = 0; i < NR_MUTATOR_OPS; i++)
+		total += weight[i];
+	x = rnd(r, 0, total - 1);
+	for (int i = 0; i < NR_MUTATOR_OPS; i++) {
+		if (x < weight[i])
+			return i;
+		x -= weight[i];
+	}
+	return OP_TOUCH_READ;
+}
+
+/*
+ * A page-aligned range inside the window; now and then the whole PMD, for
+ * the ops that build (a munmap of it all would leave nothing to walk).
+ */
+static void pick_range(struct rng *r, enum stress_op op, uint64_t *addr, uint64_t *len)
+{
+	unsigned int first, n;
+
+	if (chance(r, 4) && op != OP_MUNMAP && op != OP_MREMAP) {
+		first = 0;
+		n = STRESS_PAGES;
+	} else {
+		first = chance(r, 80) ? rnd(r, 0, STRESS_HOT_PAGES - 1) : rnd(r, 0, STRESS_PAGES - 1);
+		/* short touches: a longer one would mostly stop at a hole */
+		n = rnd(r, 1, op == OP_TOUCH_READ || op == OP_TOUCH_WRITE ? 2 : 8);
+		if (first + n > STRESS_PAGES)
+			n = STRESS_PAGES - first;
+	}
+	*addr = STRESS_BASE + first * STRESS_PAGE;
+	*len = n * STRESS_PAGE;
+}
+
+#define RW (ANONRMAP_PROT_READ | ANONRMAP_PROT_WRITE)
+static const int prots[] = { RW, RW, RW, ANONRMAP_PROT_READ, 0 };
+
+static const enum anonrmap_advice advices[] = {
+	ANONRMAP_MADV_DONTNEED, ANONRMAP_MADV_DONTNEED, ANONRMAP_MADV_DONTFORK,
+	ANONRMAP_MADV_DOFORK, ANONRMAP_MADV_WIPEONFORK, ANONRMAP_MADV_KEEPONFORK,
+	ANONRMAP_MADV_HUGEPAGE, ANONRMAP_MADV_NOHUGEPAGE,
+};
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * The errnos each call may return for arguments drawn as above: a touch of
+ * a hole or of a page its protection forbids, mmap over a mapping,
+ * mprotect or madvise over a hole, mremap that cannot grow in place or
+ * finds no VMA at its source. vm.max_map_count (-ENOMEM from a split or a
+ * new VMA) can be reached only when it is below the window's page count
+ * (plus slack), as no other VMA exists.
+ */
+static const int legit_touch[] = { EFAULT, 0 };
+static const int legit_mmap[] = { EEXIST, 0 };
+static const int legit_mmap_limited[] = { EEXIST, ENOMEM, 0 };
+static const int legit_hole[] = { ENOMEM, 0 };
+static const int legit_mremap[] = { EFAULT, ENOMEM, 0 };
+static const int legit_none[] = { 0 };
+
+static bool map_count_reachable(const struct stress_thread *t)
+{
+	return t->s->o->cfg.max_map_count < 2 * STRESS_PAGES;
+}
+
+/*
+ * mremap either resizes in place or moves to a range of the window that
+ * does not overlap its source (an overlap is -EINVAL by definition, and
+ * would only test the argument check).
+ */
+static int do_mremap(struct stress_thread *t)
+{
+	struct rng *r = &t->rng;
+	uint64_t new_len = rnd(r, 1, 8) * STRESS_PAGE, dst;
+
+	if (t->addr + new_len > STRESS_BASE + STRESS_PAGES * STRESS_PAGE)
+		new_len = STRESS_BASE + STRESS_PAGES * STRESS_PAGE - t->addr;
+	if (chance(r, 50))
+		return anonrmap_mremap(t->mm, t->addr, t->len, new_len, 0, 0);
+	dst = STRESS_BASE + rnd(r, 0, STRESS_PAGES - 8) * STRESS_PAGE;
+	if (dst < t->addr + t->len && t->addr < dst + new_len)
+		dst = t->addr >= STRESS_BASE + new_len ? t->addr - new_len : t->addr + t->len;
+	if (dst + new_len > STRESS_BASE + STRESS_PAGES * STRESS_PAGE)
+		return 1;
+	t->aux = dst;
+	return anonrmap_mremap(t->mm, t->addr, t->len, new_len,
+			       ANONRMAP_MREMAP_MAYMOVE | ANONRMAP_MREMAP_FIXED, dst);
+}
+
+/* One op; 1 when it was skipped (nothing to fork into, nothing to exit). */
+static int mutate(struct stress_thread *t, const int **legit)
+{
+	struct rng *r = &t->rng;
+	/* drawn whatever the op, so that a thread's sequence of ops and
+	 * ranges depends on its seed alone, not on what others did */
+	uint64_t which = rng_next(r);
+
+	pick_range(r, t->op, &t->addr, &t->len);
+	*legit = legit_none;
+	if (t->op == OP_FORK)
+		return stress_fork(t, which);
+	if (t->op == OP_EXIT)
+		return stress_exit(t, which);
+	t->mm = mm_table_pick(&t->s->mms, which);
+	switch (t->op) {
+	case OP_TOUCH_READ:
+	case OP_TOUCH_WRITE:
+		*legit = legit_touch;
+		return anonrmap_touch(t->mm, t->addr, t->len, t->op == OP_TOUCH_WRITE);
+	case OP_MMAP:
+		*legit = map_count_reachable(t) ? legit_mmap_limited : legit_mmap;
+		t->aux = prots[rnd(r, 0, NELEM(prots) - 1)];
+		/* MAP_FIXED half the time: it refills a fragmented window, and
+		 * unmaps what it replaces under the same mmap_lock */
+		return anonrmap_mmap_flags(t->mm, t->addr, t->len, t->aux, NULL, 0,
+					   chance(r, 50) ? ANONRMAP_MAP_FIXED : 0);
+	case OP_MUNMAP:
+		*legit = map_count_reachable(t) ? legit_hole : legit_none;
+		return anonrmap_munmap(t->mm, t->addr, t->len);
+	case OP_MPROTECT:
+		*legit = legit_hole;
+		t->aux = prots[rnd(r, 0, NELEM(prots) - 1)];
+		return anonrmap_mprotect(t->mm, t->addr, t->len, t->aux);
+	case OP_MREMAP:
+		*legit = legit_mremap;
+		return do_mremap(t);
+	case OP_MADVISE:
+		*legit = legit_hole;
+		t->aux = advices[rnd(r, 0, NELEM(advices) - 1)];
+		return anonrmap_madvise(t->mm, t->addr, t->len, t->aux);
+	default:
+		return 1;
+	}
+}
+
+void *stress_mutator(void *arg)
+{
+	struct stress_thread *t = arg;
+	const int *legit;
+	int ret;
+
+	stress_thread_enter(t);
+	for (t->iteration = 0; t->iteration < t->s->o->iterations; t->iteration++) {
+		if (atomic_load_explicit(&t->s->stop, memory_order_relaxed))
+			break;
+		t->op = pick_op(&t->rng);
+		t->mm = NULL;
+		t->addr = t->len = t->aux = 0;
+		ret = mutate(t, &legit);
+		if (ret != 1)
+			stress_result(t, ret, legit);
+	}
+	atomic_fetch_sub(&t->s->running, 1);
+	return NULL;
+}

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * A walker thread: the rmap's users from outside any address space, as
+ * reclaim and migration reach a folio. It takes a folio as reclaim
+ * isolates one (anonrmap_folio_grab), then walks, ages, reclaims or
+ * migrates it while mutators fault, fork, unmap and exit around it. The
+ * library checks each (VMA, address) a walk hands out (its race report);
+ * the callback here adds what only the run knows: that the address space
+ * is one of its own and the address lies in the window it works in.
+ */
+#include <errno.h>
+#include <sched.h>
+
+#include <anonrmap/inspect.h>
+#include <anonrmap/rmap.h>
+
+#include "stress/stress.h"
+
+static const unsigned int weight[] = {
+	[OP_WALK - OP_WALK] = 40, [OP_REFERENCED - OP_WALK] = 25,
+	[OP_RECLAIM - OP_WALK] = 15, [OP_MIGRATE - OP_WALK] = 20,
+};
+
+static enum stress_op pick_op(struct rng *r)
+{
+	unsigned int x = rnd(r, 0, 99);
+
+	for (unsigned int i = 0; i < sizeof(weight) / sizeof(weight[0]); i++) {
+		if (x < weight[i])
+			return OP_WALK + i;
+		x -= weight[i];
+	}
+	return OP_WALK;
+}
+
+static int walk_one(struct anonrmap_mm *mm, uint64_t addr, void *arg)
+{
+	struct stress_thread *t = arg;
+
+	atomic_fetch_add_explicit(&t->s->c.candidates, 1, memory_order_relaxed);
+	if (!mm_table_known(&t->s->mms, mm))
+		stress_failure(t, "rmap walk handed out an address space this run never created (%p)",
+			       (void *)mm);
+	else if (addr < STRESS_BASE || addr >= STRESS_BASE + STRESS_PAGES * STRESS_PAGE ||
+		 addr % STRESS_PAGE)
+		stress_failure(t, "rmap walk handed out address %#llx in mm %u, outside the window",
+			       (unsigned long long)addr, anonrmap_mm_id(mm));
+	return 0;
+}
+
+static const int legit_referenced[] = { EAGAIN, 0 };
+static const int legit_reclaim[] = { EBUSY, EAGAIN, 0 };
+static const int legit_migrate[] = { EBUSY, EAGAIN, ENOMEM, 0 };
+static const int legit_none[] = { 0 };
+
+static void use_folio(struct stress_thread *t, struct anonrmap_folio *folio)
+{
+	int ret;
+
+	switch (t->op) {
+	case OP_WALK:
+		stress_result(t, anonrmap_rmap_walk(folio, walk_one, t), legit_none);
+		break;
+	case OP_REFERENCED:
+		ret = anonrmap_folio_referenced(folio);
+		if (ret > 0)
+			atomic_fetch_add_explicit(&t->s->c.referenced, ret, memory_order_relaxed);
+		stress_result(t, ret, legit_referenced);
+		break;
+	case OP_RECLAIM:
+		stress_result(t, anonrmap_reclaim_folio(folio), legit_reclaim);
+		break;
+	case OP_MIGRATE:
+		stress_result(t, anonrmap_migrate_folio(folio), legit_migrate);
+		break;
+	default:
+		break;
+	}
+}
+
+void *stress_walker(void *arg)
+{
+	struct stress_thread *t = arg;
+	struct anonrmap_folio *folio;
+
+	stress_thread_enter(t);
+	for (t->iteration = 0; t->iteration < t->s->o->iterations; t->iteration++) {
+		if (atomic_load_explicit(&t->s->stop, memory_order_relaxed))
+			break;
+		t->aux = rng_next(&t->rng);
+		t->op = OP_GRAB;
+		folio = anonrmap_folio_grab(t->s->world, t->aux);
+		stress_result(t, 0, legit_none);
+		/* drawn even without a folio, to keep the thread's sequence its seed's */
+		t->op = pick_op(&t->rng);
+		if (!folio) {
+			atomic_fetch_add_explicit(&t->s->c.no_folio, 1, memory_order_relaxed);
+			sched_yield();
+			continue;
+		}
+		use_folio(t, folio);
+		t->op = OP_GRAB;
+		anonrmap_folio_release(folio);
+	}
+	atomic_fetch_sub(&t->s->running, 1);
+	return NULL;
+}
