@@ -78,29 +78,48 @@ static void use_folio(struct stress_thread *t, struct anonrmap_folio *folio)
 	}
 }
 
+/*
+ * Reclaim isolates a batch of folios from the LRU and only then works
+ * through it (shrink_folio_list()); a walker does the same, so that a folio
+ * is often unmapped, and its anon_vma freed and reused, between the grab
+ * and the walk: the window the folio_mapped() re-check exists for.
+ */
+#define BATCH 8
+
 void *stress_walker(void *arg)
 {
 	struct stress_thread *t = arg;
-	struct anonrmap_folio *folio;
+	struct anonrmap_folio *batch[BATCH];
+	enum stress_op ops[BATCH];
+	unsigned int n, i;
 
 	stress_thread_enter(t);
 	for (t->iteration = 0; t->iteration < t->s->o->iterations; t->iteration++) {
 		if (atomic_load_explicit(&t->s->stop, memory_order_relaxed))
 			break;
-		t->aux = rng_next(&t->rng);
-		t->op = OP_GRAB;
-		folio = anonrmap_folio_grab(t->s->world, t->aux);
-		stress_result(t, 0, legit_none);
 		/* drawn even without a folio, to keep the thread's sequence its seed's */
-		t->op = pick_op(&t->rng);
-		if (!folio) {
+		n = rnd(&t->rng, 1, BATCH);
+		for (i = 0; i < n; i++)
+			ops[i] = pick_op(&t->rng);
+		t->op = OP_GRAB;
+		t->aux = rng_next(&t->rng);
+		for (i = 0; i < n; i++) {
+			batch[i] = anonrmap_folio_grab(t->s->world, t->aux + i);
+			stress_result(t, 0, legit_none);
+			if (!batch[i])
+				break;
+		}
+		if (!i) {
 			atomic_fetch_add_explicit(&t->s->c.no_folio, 1, memory_order_relaxed);
 			sched_yield();
-			continue;
 		}
-		use_folio(t, folio);
+		for (n = i, i = 0; i < n; i++) {
+			t->op = ops[i];
+			use_folio(t, batch[i]);
+		}
 		t->op = OP_GRAB;
-		anonrmap_folio_release(folio);
+		for (i = 0; i < n; i++)
+			anonrmap_folio_release(batch[i]);
 	}
 	atomic_fetch_sub(&t->s->running, 1);
 	return NULL;
