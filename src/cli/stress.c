@@ -14,10 +14,20 @@
 
 static void usage(FILE *f)
 {
+	char ops[256] = "                     ";
+
+	for (int op = 0; op < NR_STRESS_OPS; op++) {
+		if (op == OP_GRAB)
+			continue;
+		if (op == OP_WALK)
+			strcat(ops, "\n                     ");
+		strcat(ops, stress_op_name[op]);
+		strcat(ops, op + 1 < NR_STRESS_OPS ? op + 1 == OP_GRAB ? "" : "," : "");
+	}
 	fprintf(f,
 		"usage: anonrmap stress [--mode MODE] [--seed N] [--mutators N] [--walkers N]\n"
 		"                       [--iterations N] [--seconds S] [--jitter PER_MILLE]\n"
-		"                       [--mms N] [--quiet] [KERNEL CONFIGURATION]\n\n"
+		"                       [--mms N] [--ops OP,...] [--quiet] [KERNEL CONFIGURATION]\n\n"
 		"Run mutator threads (read and write faults, mmap, munmap, mprotect, mremap,\n"
 		"madvise, fork, exit) against walker threads (rmap walk, folio_referenced\n"
 		"ageing, lazyfree reclaim, migration) on one world, all in one 2 MiB window\n"
@@ -35,12 +45,13 @@ static void usage(FILE *f)
 		"  --jitter PER_MILLE yield the CPU at that many of every thousand preemption\n"
 		"                     points of the library (locks, RCU, refcounts) (0)\n"
 		"  --mms N            address spaces alive at once, at most (8)\n"
+		"  --ops OP,...       draw only these ops, to corner a failure:\n%s\n"
 		"  --quiet            no progress on stderr\n\n"
 		"Prints a summary (ops per kind and outcome, walks, race reports with the\n"
 		"thread and op each hit, checker violations, elapsed time).\n"
 		"Exit status: 0 clean; 1 race report, checker violation, unexpected errno\n"
 		"or crash; 2 bad usage or a run that could not start.\n\n%s",
-		STRESS_BASE, anon_rmap_names(), cli_config_help);
+		STRESS_BASE, anon_rmap_names(), ops, cli_config_help);
 }
 
 /* --NAME N with lo <= N <= hi, into *v. */
@@ -108,6 +119,9 @@ int cmd_stress(int argc, char **argv)
 					o.mode, anon_rmap_names());
 				return 2;
 			}
+		} else if (!strcmp(a, "--ops") && i + 1 < argc) {
+			if (stress_parse_ops(argv[++i], o.weight))
+				return 2;
 		} else if (!strcmp(a, "--seconds")) {
 			if (seconds(argv, argc, &i, &o.seconds))
 				return 2;

@@ -15,30 +15,6 @@
 #include "stress/stress.h"
 
 /*
- * Relative frequencies: faults dominate, as they create what walkers find,
- * and mmap outweighs munmap so that the window stays mostly mapped.
- */
-static const unsigned int weight[NR_MUTATOR_OPS] = {
-	[OP_TOUCH_READ] = 15, [OP_TOUCH_WRITE] = 25, [OP_MMAP] = 14, [OP_MUNMAP] = 4,
-	[OP_MPROTECT] = 8, [OP_MREMAP] = 6, [OP_MADVISE] = 10, [OP_FORK] = 6, [OP_EXIT] = 6,
-};
-
-static enum stress_op pick_op(struct rng *r)
-{
-	unsigned int total = 0, x;
-
-	for (int i = 0; i < NR_MUTATOR_OPS; i++)
-		total += weight[i];
-	x = rnd(r, 0, total - 1);
-	for (int i = 0; i < NR_MUTATOR_OPS; i++) {
-		if (x < weight[i])
-			return i;
-		x -= weight[i];
-	}
-	return OP_TOUCH_READ;
-}
-
-/*
  * A page-aligned range inside the window; now and then the whole PMD, for
  * the ops that build (a munmap of it all would leave nothing to walk).
  */
@@ -164,14 +140,17 @@ static int mutate(struct stress_thread *t, const int **legit)
 void *stress_mutator(void *arg)
 {
 	struct stress_thread *t = arg;
+	const struct stress_opts *o = t->s->o;
 	const int *legit;
 	int ret;
 
 	stress_thread_enter(t);
-	for (t->iteration = 0; t->iteration < t->s->o->iterations; t->iteration++) {
+	if (!stress_weight_total(o->weight, 0, NR_MUTATOR_OPS - 1))
+		t->iteration = o->iterations;	/* --ops left the mutators nothing */
+	for (; t->iteration < o->iterations; t->iteration++) {
 		if (atomic_load_explicit(&t->s->stop, memory_order_relaxed))
 			break;
-		t->op = pick_op(&t->rng);
+		t->op = stress_pick_op(o->weight, 0, NR_MUTATOR_OPS - 1, &t->rng);
 		t->mm = NULL;
 		t->addr = t->len = t->aux = 0;
 		ret = mutate(t, &legit);

@@ -17,14 +17,6 @@
 
 #include "stress/stress.h"
 
-const char *const stress_op_name[NR_STRESS_OPS] = {
-	[OP_TOUCH_READ] = "touch-read", [OP_TOUCH_WRITE] = "touch-write",
-	[OP_MMAP] = "mmap", [OP_MUNMAP] = "munmap", [OP_MPROTECT] = "mprotect",
-	[OP_MREMAP] = "mremap", [OP_MADVISE] = "madvise", [OP_FORK] = "fork",
-	[OP_EXIT] = "exit", [OP_GRAB] = "grab", [OP_WALK] = "rmap-walk",
-	[OP_REFERENCED] = "referenced", [OP_RECLAIM] = "reclaim", [OP_MIGRATE] = "migrate",
-};
-
 static __thread struct stress_thread *current;
 
 void stress_thread_enter(struct stress_thread *t)

@@ -25,6 +25,7 @@ void stress_opts_default(struct stress_opts *o)
 		.iterations = 1000000, .seconds = 10, .mms = 8,
 	};
 	anonrmap_config_init(&o->cfg);
+	memcpy(o->weight, stress_default_weight, sizeof(o->weight));
 }
 
 static double now(void)

@@ -28,18 +28,6 @@
 #define STRESS_HOT_PAGES 32u
 #define STRESS_PAGE 4096ULL
 
-struct stress_opts {
-	const char *mode;
-	uint64_t seed;
-	unsigned int mutators, walkers;
-	unsigned long long iterations;	/* per thread */
-	double seconds;
-	unsigned int jitter;		/* per mille, anonrmap_preempt_jitter() */
-	unsigned int mms;		/* live address spaces at most */
-	bool quiet;
-	struct anonrmap_config cfg;
-};
-
 /* What each thread does, in the order the summary prints them. */
 enum stress_op {
 	OP_TOUCH_READ,
@@ -59,6 +47,19 @@ enum stress_op {
 	NR_STRESS_OPS,
 };
 #define NR_MUTATOR_OPS OP_GRAB
+
+struct stress_opts {
+	const char *mode;
+	uint64_t seed;
+	unsigned int mutators, walkers;
+	unsigned long long iterations;	/* per thread */
+	double seconds;
+	unsigned int jitter;		/* per mille, anonrmap_preempt_jitter() */
+	unsigned int mms;		/* live address spaces at most */
+	bool quiet;
+	struct anonrmap_config cfg;
+	unsigned int weight[NR_STRESS_OPS];	/* how often each op is drawn */
+};
 
 /* One op's outcomes: success, and each errno it may legitimately return. */
 enum stress_outcome {
@@ -121,7 +122,16 @@ struct stress {
 	unsigned int nr_first;
 };
 
+/* ops.c */
 extern const char *const stress_op_name[NR_STRESS_OPS];
+extern const unsigned int stress_default_weight[NR_STRESS_OPS];
+unsigned int stress_weight_total(const unsigned int *weight, enum stress_op first,
+				 enum stress_op last);
+/* An op of [@first, @last] drawn by @weight; the total must not be 0. */
+enum stress_op stress_pick_op(const unsigned int *weight, enum stress_op first,
+			      enum stress_op last, struct rng *r);
+/* --ops: keep only the ops named in @list (comma-separated); -1 if one is unknown. */
+int stress_parse_ops(const char *list, unsigned int *weight);
 
 /* mm_table.c */
 int mm_table_init(struct mm_table *t, unsigned int max_live, struct anonrmap_mm *p0);

@@ -16,23 +16,6 @@
 
 #include "stress/stress.h"
 
-static const unsigned int weight[] = {
-	[OP_WALK - OP_WALK] = 40, [OP_REFERENCED - OP_WALK] = 25,
-	[OP_RECLAIM - OP_WALK] = 15, [OP_MIGRATE - OP_WALK] = 20,
-};
-
-static enum stress_op pick_op(struct rng *r)
-{
-	unsigned int x = rnd(r, 0, 99);
-
-	for (unsigned int i = 0; i < sizeof(weight) / sizeof(weight[0]); i++) {
-		if (x < weight[i])
-			return OP_WALK + i;
-		x -= weight[i];
-	}
-	return OP_WALK;
-}
-
 static int walk_one(struct anonrmap_mm *mm, uint64_t addr, void *arg)
 {
 	struct stress_thread *t = arg;
@@ -91,16 +74,19 @@ void *stress_walker(void *arg)
 	struct stress_thread *t = arg;
 	struct anonrmap_folio *batch[BATCH];
 	enum stress_op ops[BATCH];
+	const struct stress_opts *o = t->s->o;
 	unsigned int n, i;
 
 	stress_thread_enter(t);
-	for (t->iteration = 0; t->iteration < t->s->o->iterations; t->iteration++) {
+	if (!stress_weight_total(o->weight, OP_WALK, NR_STRESS_OPS - 1))
+		t->iteration = o->iterations;	/* --ops left the walkers nothing */
+	for (; t->iteration < o->iterations; t->iteration++) {
 		if (atomic_load_explicit(&t->s->stop, memory_order_relaxed))
 			break;
 		/* drawn even without a folio, to keep the thread's sequence its seed's */
 		n = rnd(&t->rng, 1, BATCH);
 		for (i = 0; i < n; i++)
-			ops[i] = pick_op(&t->rng);
+			ops[i] = stress_pick_op(o->weight, OP_WALK, NR_STRESS_OPS - 1, &t->rng);
 		t->op = OP_GRAB;
 		t->aux = rng_next(&t->rng);
 		for (i = 0; i < n; i++) {
