@@ -8,6 +8,7 @@
  * folios they fault.
  */
 #include <errno.h>
+#include <stdio.h>
 
 #include <anonrmap/ops.h>
 #include <anonrmap/process.h>
@@ -44,6 +45,10 @@ static const enum anonrmap_advice advices[] = {
 	ANONRMAP_MADV_DOFORK, ANONRMAP_MADV_WIPEONFORK, ANONRMAP_MADV_KEEPONFORK,
 	ANONRMAP_MADV_HUGEPAGE, ANONRMAP_MADV_NOHUGEPAGE,
 };
+static const char *const advice_name[] = {
+	"MADV_DONTNEED", "MADV_DONTNEED", "MADV_DONTFORK", "MADV_DOFORK",
+	"MADV_WIPEONFORK", "MADV_KEEPONFORK", "MADV_HUGEPAGE", "MADV_NOHUGEPAGE",
+};
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -58,6 +63,7 @@ static const enum anonrmap_advice advices[] = {
 static const int legit_touch[] = { EFAULT, 0 };
 static const int legit_mmap[] = { EEXIST, 0 };
 static const int legit_mmap_limited[] = { EEXIST, ENOMEM, 0 };
+static const int legit_map_count[] = { ENOMEM, 0 };
 static const int legit_hole[] = { ENOMEM, 0 };
 static const int legit_mremap[] = { EFAULT, ENOMEM, 0 };
 static const int legit_none[] = { 0 };
@@ -79,14 +85,18 @@ static int do_mremap(struct stress_thread *t)
 
 	if (t->addr + new_len > STRESS_BASE + STRESS_PAGES * STRESS_PAGE)
 		new_len = STRESS_BASE + STRESS_PAGES * STRESS_PAGE - t->addr;
-	if (chance(r, 50))
+	if (chance(r, 50)) {
+		snprintf(t->how, sizeof(t->how), "in place, new length %#llx",
+			 (unsigned long long)new_len);
 		return anonrmap_mremap(t->mm, t->addr, t->len, new_len, 0, 0);
+	}
 	dst = STRESS_BASE + rnd(r, 0, STRESS_PAGES - 8) * STRESS_PAGE;
 	if (dst < t->addr + t->len && t->addr < dst + new_len)
 		dst = t->addr >= STRESS_BASE + new_len ? t->addr - new_len : t->addr + t->len;
 	if (dst + new_len > STRESS_BASE + STRESS_PAGES * STRESS_PAGE)
 		return 1;
-	t->aux = dst;
+	snprintf(t->how, sizeof(t->how), "MAYMOVE|FIXED to %#llx, new length %#llx",
+		 (unsigned long long)dst, (unsigned long long)new_len);
 	return anonrmap_mremap(t->mm, t->addr, t->len, new_len,
 			       ANONRMAP_MREMAP_MAYMOVE | ANONRMAP_MREMAP_FIXED, dst);
 }
@@ -98,6 +108,8 @@ static int mutate(struct stress_thread *t, const int **legit)
 	/* drawn whatever the op, so that a thread's sequence of ops and
 	 * ranges depends on its seed alone, not on what others did */
 	uint64_t which = rng_next(r);
+	unsigned int advice;
+	int prot;
 
 	pick_range(r, t->op, &t->addr, &t->len);
 	*legit = legit_none;
@@ -112,26 +124,37 @@ static int mutate(struct stress_thread *t, const int **legit)
 		*legit = legit_touch;
 		return anonrmap_touch(t->mm, t->addr, t->len, t->op == OP_TOUCH_WRITE);
 	case OP_MMAP:
+		prot = prots[rnd(r, 0, NELEM(prots) - 1)];
+		/*
+		 * MAP_FIXED half the time: it refills a fragmented window. It
+		 * unmaps what it replaces under the same mmap_lock, so another
+		 * thread's mapping can never make it fail with -EEXIST.
+		 */
+		if (chance(r, 50)) {
+			*legit = map_count_reachable(t) ? legit_map_count : legit_none;
+			snprintf(t->how, sizeof(t->how), "prot %d MAP_FIXED", prot);
+			return anonrmap_mmap_flags(t->mm, t->addr, t->len, prot, NULL, 0,
+						   ANONRMAP_MAP_FIXED);
+		}
 		*legit = map_count_reachable(t) ? legit_mmap_limited : legit_mmap;
-		t->aux = prots[rnd(r, 0, NELEM(prots) - 1)];
-		/* MAP_FIXED half the time: it refills a fragmented window, and
-		 * unmaps what it replaces under the same mmap_lock */
-		return anonrmap_mmap_flags(t->mm, t->addr, t->len, t->aux, NULL, 0,
-					   chance(r, 50) ? ANONRMAP_MAP_FIXED : 0);
+		snprintf(t->how, sizeof(t->how), "prot %d", prot);
+		return anonrmap_mmap(t->mm, t->addr, t->len, prot, NULL, 0);
 	case OP_MUNMAP:
-		*legit = map_count_reachable(t) ? legit_hole : legit_none;
+		*legit = map_count_reachable(t) ? legit_map_count : legit_none;
 		return anonrmap_munmap(t->mm, t->addr, t->len);
 	case OP_MPROTECT:
 		*legit = legit_hole;
-		t->aux = prots[rnd(r, 0, NELEM(prots) - 1)];
-		return anonrmap_mprotect(t->mm, t->addr, t->len, t->aux);
+		prot = prots[rnd(r, 0, NELEM(prots) - 1)];
+		snprintf(t->how, sizeof(t->how), "prot %d", prot);
+		return anonrmap_mprotect(t->mm, t->addr, t->len, prot);
 	case OP_MREMAP:
 		*legit = legit_mremap;
 		return do_mremap(t);
 	case OP_MADVISE:
 		*legit = legit_hole;
-		t->aux = advices[rnd(r, 0, NELEM(advices) - 1)];
-		return anonrmap_madvise(t->mm, t->addr, t->len, t->aux);
+		advice = rnd(r, 0, NELEM(advices) - 1);
+		snprintf(t->how, sizeof(t->how), "%s", advice_name[advice]);
+		return anonrmap_madvise(t->mm, t->addr, t->len, advices[advice]);
 	default:
 		return 1;
 	}
@@ -152,7 +175,8 @@ void *stress_mutator(void *arg)
 			break;
 		t->op = stress_pick_op(o->weight, 0, NR_MUTATOR_OPS - 1, &t->rng);
 		t->mm = NULL;
-		t->addr = t->len = t->aux = 0;
+		t->addr = t->len = 0;
+		t->how[0] = 0;
 		ret = mutate(t, &legit);
 		if (ret != 1)
 			stress_result(t, ret, legit);

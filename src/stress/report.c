@@ -46,14 +46,15 @@ static void context(const struct stress_thread *t, char *buf, size_t len)
 	if (t->mm && n > 0 && (size_t)n < len)
 		n += snprintf(buf + n, len - n, " mm %u", anonrmap_mm_id(t->mm));
 	if (t->len && n > 0 && (size_t)n < len)
-		snprintf(buf + n, len - n, " [%#llx, +%#llx) arg %#llx",
-			 (unsigned long long)t->addr, (unsigned long long)t->len,
-			 (unsigned long long)t->aux);
+		n += snprintf(buf + n, len - n, " [%#llx, +%#llx)", (unsigned long long)t->addr,
+			      (unsigned long long)t->len);
+	if (t->how[0] && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - n, " %s", t->how);
 }
 
 static void keep(struct stress *s, const char *what, const struct stress_thread *t)
 {
-	char ctx[160];
+	char ctx[200];
 
 	pthread_mutex_lock(&s->report_lock);
 	if (s->nr_first < STRESS_KEEP_REPORTS) {

@@ -103,7 +103,8 @@ struct stress_thread {
 	unsigned long long iteration;
 	enum stress_op op;
 	struct anonrmap_mm *mm;
-	uint64_t addr, len, aux;
+	uint64_t addr, len;
+	char how[64];		/* the op's other arguments, in words */
 };
 
 #define STRESS_KEEP_REPORTS 5

@@ -76,6 +76,7 @@ void *stress_walker(void *arg)
 	enum stress_op ops[BATCH];
 	const struct stress_opts *o = t->s->o;
 	unsigned int n, i;
+	uint64_t first;
 
 	stress_thread_enter(t);
 	if (!stress_weight_total(o->weight, OP_WALK, NR_STRESS_OPS - 1))
@@ -88,9 +89,9 @@ void *stress_walker(void *arg)
 		for (i = 0; i < n; i++)
 			ops[i] = stress_pick_op(o->weight, OP_WALK, NR_STRESS_OPS - 1, &t->rng);
 		t->op = OP_GRAB;
-		t->aux = rng_next(&t->rng);
+		first = rng_next(&t->rng);
 		for (i = 0; i < n; i++) {
-			batch[i] = anonrmap_folio_grab(t->s->world, t->aux + i);
+			batch[i] = anonrmap_folio_grab(t->s->world, first + i);
 			stress_result(t, 0, legit_none);
 			if (!batch[i])
 				break;
