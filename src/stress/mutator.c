@@ -181,6 +181,7 @@ void *stress_mutator(void *arg)
 		if (ret != 1)
 			stress_result(t, ret, legit);
 	}
+	atomic_store(&t->done, true);
 	atomic_fetch_sub(&t->s->running, 1);
 	return NULL;
 }

@@ -124,8 +124,17 @@ static void put_num(unsigned long long v)
 	put(buf + i);
 }
 
+static struct stress *crash_run;
+
+/*
+ * What was kept before the crash is printed too, unlocked: a walker that
+ * reported a freed anon_vma and then walked it crashes for the reason it
+ * reported, and that report is the one to read.
+ */
 static void crash(int sig)
 {
+	struct stress *s = crash_run;
+
 	put("anonrmap stress: crash: signal ");
 	put_num(sig);
 	if (current) {
@@ -139,6 +148,18 @@ static void crash(int sig)
 		put(stress_op_name[current->op]);
 	}
 	put("\n");
+	if (s) {
+		for (unsigned int i = 0; i < s->nr_first && i < STRESS_KEEP_REPORTS; i++) {
+			put("  ");
+			put(s->first[i]);
+			put("\n");
+		}
+		put("race reports: ");
+		put_num(atomic_load(&s->races));
+		put(", unexpected results: ");
+		put_num(atomic_load(&s->unexpected));
+		put(", checker not run (crashed)\n");
+	}
 	_exit(1);
 }
 
@@ -150,7 +171,7 @@ static void crash(int sig)
 #endif
 #endif
 
-void stress_crash_handlers(void)
+void stress_crash_handlers(struct stress *s)
 {
 	/* a sanitizer's own report of a bad access says more than ours */
 #ifdef SANITIZED
@@ -160,6 +181,7 @@ void stress_crash_handlers(void)
 #endif
 	struct sigaction sa = { .sa_handler = crash };
 
+	crash_run = s;
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		sigaction(sigs[i], &sa, NULL);
@@ -211,7 +233,11 @@ void stress_print_summary(struct stress *s, double elapsed, int violations)
 	       (unsigned long long)atomic_load(&s->c.referenced));
 	for (unsigned int i = 0; i < s->nr_first; i++)
 		printf("  %s\n", s->first[i]);
-	printf("race reports: %llu, unexpected results: %llu, checker violations: %d\n",
+	printf("race reports: %llu, unexpected results: %llu, ",
 	       (unsigned long long)atomic_load(&s->races),
-	       (unsigned long long)atomic_load(&s->unexpected), violations);
+	       (unsigned long long)atomic_load(&s->unexpected));
+	if (violations < 0)
+		printf("checker not run (threads hung)\n");
+	else
+		printf("checker violations: %d\n", violations);
 }

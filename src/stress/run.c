@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <anonrmap/inspect.h>
 #include <anonrmap/ops.h>
@@ -70,17 +71,28 @@ static void seed_thread(struct stress_thread *t, struct stress *s, const char *k
 	t->rng.s = rng_next(&mix);
 }
 
-static void watch(struct stress *s, double start)
+/*
+ * How long threads may take to notice the stop and leave their op: an op
+ * is microseconds, so a thread still in one this long after is stuck.
+ */
+#define STRESS_GRACE_SECONDS 10.0
+
+/* Returns false when threads are still running long after the stop: a hang. */
+static bool watch(struct stress *s, double start)
 {
 	const struct timespec tick = { .tv_nsec = 20 * 1000 * 1000 };
-	double last = start;
+	double last = start, stopped = 0;
 	unsigned long long mut, grabs;
 
 	while (atomic_load(&s->running)) {
 		double t = now();
 
-		if (t - start >= s->o->seconds)
+		if (!stopped && t - start >= s->o->seconds) {
 			atomic_store(&s->stop, true);
+			stopped = t;
+		}
+		if (stopped && t - stopped >= STRESS_GRACE_SECONDS)
+			return false;
 		if (!s->o->quiet && t - last >= 1.0) {
 			last = t;
 			stress_totals(s, &mut, &grabs);
@@ -91,6 +103,28 @@ static void watch(struct stress *s, double start)
 		}
 		nanosleep(&tick, NULL);
 	}
+	return true;
+}
+
+/*
+ * A hang cannot be joined nor checked: say where each unfinished thread
+ * is, with what was found so far, and leave without touching the world.
+ */
+static void report_hang(struct stress *s, struct stress_thread *threads, unsigned int nr,
+			double elapsed)
+{
+	stress_print_summary(s, elapsed, -1);
+	for (unsigned int i = 0; i < nr; i++) {
+		struct stress_thread *t = &threads[i];
+
+		if (!atomic_load(&t->done))
+			printf("  hang: %s %u still in iteration %llu %s, %.0f s after the stop\n",
+			       t->kind, t->index, t->iteration, stress_op_name[t->op],
+			       STRESS_GRACE_SECONDS);
+	}
+	printf("FAILED\n");
+	fflush(stdout);
+	_exit(1);
 }
 
 struct violations {
@@ -123,7 +157,7 @@ int stress_run(const struct stress_opts *o)
 		goto out;
 	if (mm_table_init(&s.mms, o->mms, p0))
 		goto out_world;
-	stress_crash_handlers();
+	stress_crash_handlers(&s);
 	anonrmap_preempt_jitter(o->jitter, o->seed);
 	start = now();
 	for (; started < nr; started++) {
@@ -141,7 +175,8 @@ int stress_run(const struct stress_opts *o)
 			break;
 		}
 	}
-	watch(&s, start);
+	if (!watch(&s, start))
+		report_hang(&s, threads, started, now() - start);
 	for (unsigned int i = 0; i < started; i++)
 		pthread_join(threads[i].tid, NULL);
 	anonrmap_preempt_jitter(0, 0);

@@ -99,6 +99,7 @@ struct stress_thread {
 	unsigned int index;
 	struct rng rng;
 	pthread_t tid;
+	atomic_bool done;	/* the thread has left its loop */
 	/* the op under way, for reports: what it was called on */
 	unsigned long long iteration;
 	enum stress_op op;
@@ -172,13 +173,13 @@ void stress_failure(struct stress_thread *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* anonrmap_race_fn: counted, and the first few kept with their context. */
 void stress_race_report(const char *violation, void *arg);
-/* A crash signal names the thread and op it hit, then exits with 1. */
-void stress_crash_handlers(void);
+/* A crash signal names the thread and op it hit and what @s kept, then exits with 1. */
+void stress_crash_handlers(struct stress *s);
 /* Make @t the calling thread's context for reports and crashes. */
 void stress_thread_enter(struct stress_thread *t);
 /* Calls made so far by the mutators, and folio grabs by the walkers. */
 void stress_totals(struct stress *s, unsigned long long *mut, unsigned long long *grabs);
-/* Print the kept reports and the per-op table. */
+/* Print the kept reports and the per-op table; @violations < 0: checker not run. */
 void stress_print_summary(struct stress *s, double elapsed, int violations);
 
 /* run.c: 0 clean, 1 for any failure, 2 when the run could not start */

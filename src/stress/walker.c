@@ -108,6 +108,7 @@ void *stress_walker(void *arg)
 		for (i = 0; i < n; i++)
 			anonrmap_folio_release(batch[i]);
 	}
+	atomic_store(&t->done, true);
 	atomic_fetch_sub(&t->s->running, 1);
 	return NULL;
 }
