@@ -52,14 +52,16 @@ static void context(const struct stress_thread *t, char *buf, size_t len)
 		snprintf(buf + n, len - n, " %s", t->how);
 }
 
-static void keep(struct stress *s, const char *what, const struct stress_thread *t)
+/* Races and failures are kept apart, so that many of one hide none of the other. */
+static void keep(struct stress *s, struct stress_kept *k, const char *what,
+		 const struct stress_thread *t)
 {
 	char ctx[200];
 
 	pthread_mutex_lock(&s->report_lock);
-	if (s->nr_first < STRESS_KEEP_REPORTS) {
+	if (k->n < STRESS_KEEP_REPORTS) {
 		context(t, ctx, sizeof(ctx));
-		snprintf(s->first[s->nr_first++], sizeof(s->first[0]), "%s (%s)", what, ctx);
+		snprintf(k->line[k->n++], sizeof(k->line[0]), "%s (%s)", what, ctx);
 	}
 	pthread_mutex_unlock(&s->report_lock);
 }
@@ -73,7 +75,7 @@ void stress_failure(struct stress_thread *t, const char *fmt, ...)
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
 	atomic_fetch_add(&t->s->unexpected, 1);
-	keep(t->s, what, t);
+	keep(t->s, &t->s->kept_failures, what, t);
 }
 
 void stress_result(struct stress_thread *t, int ret, const int *legit)
@@ -86,8 +88,11 @@ void stress_result(struct stress_thread *t, int ret, const int *legit)
 		out = OUT_ESRCH;
 	else if (admitted(-ret, legit))
 		out = OUT_LEGIT;
+	else if (t->op_races)
+		out = OUT_AFTER_RACE;
 	else
 		out = OUT_UNEXPECTED;
+	t->op_races = 0;
 	atomic_fetch_add_explicit(&t->s->c.n[t->op][out], 1, memory_order_relaxed);
 	if (out == OUT_UNEXPECTED)
 		stress_failure(t, "%s returned %d (%s)", stress_op_name[t->op], ret, strerror(-ret));
@@ -99,8 +104,10 @@ void stress_race_report(const char *violation, void *arg)
 	char what[200];
 
 	atomic_fetch_add(&s->races, 1);
+	if (current)
+		current->op_races++;
 	snprintf(what, sizeof(what), "race: %s", violation);
-	keep(s, what, current);
+	keep(s, &s->kept_races, what, current);
 }
 
 /* Async-signal-safe: write() and hand-made numbers only. */
@@ -126,6 +133,15 @@ static void put_num(unsigned long long v)
 
 static struct stress *crash_run;
 
+static void put_kept(const struct stress_kept *k)
+{
+	for (unsigned int i = 0; i < k->n && i < STRESS_KEEP_REPORTS; i++) {
+		put("  ");
+		put(k->line[i]);
+		put("\n");
+	}
+}
+
 /*
  * What was kept before the crash is printed too, unlocked: a walker that
  * reported a freed anon_vma and then walked it crashes for the reason it
@@ -149,11 +165,8 @@ static void crash(int sig)
 	}
 	put("\n");
 	if (s) {
-		for (unsigned int i = 0; i < s->nr_first && i < STRESS_KEEP_REPORTS; i++) {
-			put("  ");
-			put(s->first[i]);
-			put("\n");
-		}
+		put_kept(&s->kept_races);
+		put_kept(&s->kept_failures);
 		put("race reports: ");
 		put_num(atomic_load(&s->races));
 		put(", unexpected results: ");
@@ -192,6 +205,12 @@ static unsigned long long count(struct stress *s, int op, int out)
 	return atomic_load(&s->c.n[op][out]);
 }
 
+void stress_print_kept(const struct stress_kept *k)
+{
+	for (unsigned int i = 0; i < k->n; i++)
+		printf("  %s\n", k->line[i]);
+}
+
 void stress_totals(struct stress *s, unsigned long long *mut, unsigned long long *grabs)
 {
 	*mut = *grabs = 0;
@@ -218,21 +237,21 @@ void stress_print_summary(struct stress *s, double elapsed, int violations)
 	       "%llu found none\n",
 	       elapsed, mut, elapsed > 0 ? mut / elapsed : 0.0, walk,
 	       elapsed > 0 ? walk / elapsed : 0.0, (unsigned long long)atomic_load(&s->c.no_folio));
-	printf("%-12s %10s %10s %10s %10s %10s\n", "op", "calls", "ok", "mm-exited", "errno-ok",
-	       "unexpected");
+	printf("%-12s %10s %10s %10s %10s %10s %10s\n", "op", "calls", "ok", "mm-exited",
+	       "errno-ok", "after-race", "unexpected");
 	for (int op = 0; op < NR_STRESS_OPS; op++) {
 		unsigned long long n[NR_OUTCOMES], all = 0;
 
 		for (int out = 0; out < NR_OUTCOMES; out++)
 			all += n[out] = count(s, op, out);
-		printf("%-12s %10llu %10llu %10llu %10llu %10llu\n", stress_op_name[op], all,
-		       n[OUT_OK], n[OUT_ESRCH], n[OUT_LEGIT], n[OUT_UNEXPECTED]);
+		printf("%-12s %10llu %10llu %10llu %10llu %10llu %10llu\n", stress_op_name[op], all,
+		       n[OUT_OK], n[OUT_ESRCH], n[OUT_LEGIT], n[OUT_AFTER_RACE], n[OUT_UNEXPECTED]);
 	}
 	printf("rmap walks handed out %llu (mm, address) pairs; ageing counted %llu mappings\n",
 	       (unsigned long long)atomic_load(&s->c.candidates),
 	       (unsigned long long)atomic_load(&s->c.referenced));
-	for (unsigned int i = 0; i < s->nr_first; i++)
-		printf("  %s\n", s->first[i]);
+	stress_print_kept(&s->kept_races);
+	stress_print_kept(&s->kept_failures);
 	printf("race reports: %llu, unexpected results: %llu, ",
 	       (unsigned long long)atomic_load(&s->races),
 	       (unsigned long long)atomic_load(&s->unexpected));

@@ -129,15 +129,16 @@ static void report_hang(struct stress *s, struct stress_thread *threads, unsigne
 
 struct violations {
 	int n;
-	char first[STRESS_KEEP_REPORTS][320];
+	struct stress_kept kept;
 };
 
 static void keep_violation(const char *violation, void *arg)
 {
 	struct violations *v = arg;
+	struct stress_kept *k = &v->kept;
 
-	if (v->n < STRESS_KEEP_REPORTS)
-		snprintf(v->first[v->n], sizeof(v->first[0]), "checker: %s", violation);
+	if (k->n < STRESS_KEEP_REPORTS)
+		snprintf(k->line[k->n++], sizeof(k->line[0]), "checker: %s", violation);
 	v->n++;
 }
 
@@ -185,8 +186,7 @@ int stress_run(const struct stress_opts *o)
 
 		anonrmap_check(s.world, keep_violation, &v);
 		stress_print_summary(&s, elapsed, v.n);
-		for (int i = 0; i < v.n && i < STRESS_KEEP_REPORTS; i++)
-			printf("  %s\n", v.first[i]);
+		stress_print_kept(&v.kept);
 		ret = v.n || atomic_load(&s.races) || atomic_load(&s.unexpected);
 		printf("%s\n", ret ? "FAILED" : "clean");
 	}

@@ -66,6 +66,7 @@ enum stress_outcome {
 	OUT_OK,
 	OUT_ESRCH,	/* the address space exited under the call */
 	OUT_LEGIT,	/* an errno the operation documents for these arguments */
+	OUT_AFTER_RACE,	/* an error of an op that made a race report: its consequence */
 	OUT_UNEXPECTED,
 	NR_OUTCOMES,
 };
@@ -106,9 +107,16 @@ struct stress_thread {
 	struct anonrmap_mm *mm;
 	uint64_t addr, len;
 	char how[64];		/* the op's other arguments, in words */
+	unsigned int op_races;	/* race reports the op under way has made */
 };
 
 #define STRESS_KEEP_REPORTS 5
+
+/* The first few reports of one kind, with their context, for the summary. */
+struct stress_kept {
+	char line[STRESS_KEEP_REPORTS][320];
+	unsigned int n;
+};
 
 struct stress {
 	const struct stress_opts *o;
@@ -120,8 +128,7 @@ struct stress {
 	/* race reports, with the thread and op each came from */
 	pthread_mutex_t report_lock;
 	atomic_ullong races, unexpected;
-	char first[STRESS_KEEP_REPORTS][320];
-	unsigned int nr_first;
+	struct stress_kept kept_races, kept_failures;
 };
 
 /* ops.c */
@@ -177,6 +184,7 @@ void stress_race_report(const char *violation, void *arg);
 void stress_crash_handlers(struct stress *s);
 /* Make @t the calling thread's context for reports and crashes. */
 void stress_thread_enter(struct stress_thread *t);
+void stress_print_kept(const struct stress_kept *k);
 /* Calls made so far by the mutators, and folio grabs by the walkers. */
 void stress_totals(struct stress *s, unsigned long long *mut, unsigned long long *grabs);
 /* Print the kept reports and the per-op table; @violations < 0: checker not run. */
