@@ -27,7 +27,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: anonrmap stress [--mode MODE] [--seed N] [--mutators N] [--walkers N]\n"
 		"                       [--iterations N] [--seconds S] [--jitter PER_MILLE]\n"
-		"                       [--mms N] [--ops OP,...] [--quiet] [KERNEL CONFIGURATION]\n\n"
+		"                       [--mms N] [--ops OP,...] [--trace FILE] [--quiet]\n"
+		"                       [KERNEL CONFIGURATION]\n\n"
 		"Run mutator threads (read and write faults, mmap, munmap, mprotect, mremap,\n"
 		"madvise, fork, exit) against walker threads (rmap walk, folio_referenced\n"
 		"ageing, lazyfree reclaim, migration) on one world, all in one 2 MiB window\n"
@@ -46,6 +47,9 @@ static void usage(FILE *f)
 		"                     points of the library (locks, RCU, refcounts) (0)\n"
 		"  --mms N            address spaces alive at once, at most (8)\n"
 		"  --ops OP,...       draw only these ops, to corner a failure:\n%s\n"
+		"  --trace FILE       write each mutator call to FILE as a version-2 scenario\n"
+		"                     line, before it is made: with --mutators 1 --walkers 0\n"
+		"                     'anonrmap replay' repeats the run exactly\n"
 		"  --quiet            no progress on stderr\n\n"
 		"Prints a summary (ops per kind and outcome, walks, race reports with the\n"
 		"thread and op each hit, checker violations, elapsed time).\n"
@@ -122,6 +126,8 @@ int cmd_stress(int argc, char **argv)
 		} else if (!strcmp(a, "--ops") && i + 1 < argc) {
 			if (stress_parse_ops(argv[++i], o.weight))
 				return 2;
+		} else if (!strcmp(a, "--trace") && i + 1 < argc) {
+			o.trace = argv[++i];
 		} else if (!strcmp(a, "--seconds")) {
 			if (seconds(argv, argc, &i, &o.seconds))
 				return 2;

@@ -8,6 +8,7 @@
  * whether an mm it was handed is one this run created.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include <anonrmap/ops.h>
@@ -34,7 +35,7 @@ static int table_grow(struct mm_table *t, unsigned int id)
 }
 
 /* Called with t->lock held. */
-static int table_add(struct mm_table *t, struct anonrmap_mm *mm)
+static int table_add(struct mm_table *t, struct anonrmap_mm *mm, const char *name)
 {
 	unsigned int id = anonrmap_mm_id(mm);
 	int ret = table_grow(t, id);
@@ -42,6 +43,7 @@ static int table_add(struct mm_table *t, struct anonrmap_mm *mm)
 	if (ret)
 		return ret;
 	t->slot[id].mm = mm;
+	snprintf(t->slot[id].name, sizeof(t->slot[id].name), "%s", name);
 	t->live_ids[t->live++] = id;
 	if (id >= t->nr)
 		t->nr = id + 1;
@@ -55,7 +57,7 @@ int mm_table_init(struct mm_table *t, unsigned int max_live, struct anonrmap_mm 
 	t->live_ids = calloc(max_live, sizeof(*t->live_ids));
 	if (!t->live_ids)
 		return -ENOMEM;
-	return table_add(t, p0);
+	return table_add(t, p0, "P0");
 }
 
 void mm_table_destroy(struct mm_table *t)
@@ -113,6 +115,7 @@ int stress_fork(struct stress_thread *t, uint64_t which)
 {
 	struct mm_table *tab = &t->s->mms;
 	struct anonrmap_mm *child = NULL;
+	char name[24];
 	int ret;
 
 	pthread_mutex_lock(&tab->lock);
@@ -124,11 +127,13 @@ int stress_fork(struct stress_thread *t, uint64_t which)
 	t->mm = tab->slot[tab->live_ids[which % tab->live]].mm;
 	pthread_mutex_unlock(&tab->lock);
 
+	snprintf(name, sizeof(name), "C%u_%llu", t->index, t->iteration);
+	stress_trace(t, "fork %s %s", stress_mm_name(t->s, t->mm), name);
 	ret = anonrmap_fork(t->mm, &child);
 
 	pthread_mutex_lock(&tab->lock);
 	tab->forking--;
-	if (!ret && table_add(tab, child))
+	if (!ret && table_add(tab, child, name))
 		ret = -ENOMEM;
 	pthread_mutex_unlock(&tab->lock);
 	return ret;
@@ -152,5 +157,6 @@ int stress_exit(struct stress_thread *t, uint64_t which)
 	t->mm = tab->slot[id].mm;
 	pthread_mutex_unlock(&tab->lock);
 
+	stress_trace(t, "exit %s", stress_mm_name(t->s, t->mm));
 	return anonrmap_exit(t->mm);
 }

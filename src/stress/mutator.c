@@ -49,6 +49,17 @@ static const char *const advice_name[] = {
 	"MADV_DONTNEED", "MADV_DONTNEED", "MADV_DONTFORK", "MADV_DOFORK",
 	"MADV_WIPEONFORK", "MADV_KEEPONFORK", "MADV_HUGEPAGE", "MADV_NOHUGEPAGE",
 };
+/* as a scenario spells them */
+static const char *const advice_word[] = {
+	"dontneed", "dontneed", "dontfork", "dofork",
+	"wipeonfork", "keeponfork", "hugepage", "nohugepage",
+};
+
+/* "OP P ADDR LEN ARG[EXTRA]" for --trace */
+#define trace_range(t, op, arg, ...)							\
+	stress_trace(t, "%s %s %#llx %#llx %s%s", op, stress_mm_name((t)->s, (t)->mm),	\
+		     (unsigned long long)(t)->addr, (unsigned long long)(t)->len, arg,	\
+		     "" __VA_ARGS__)
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -88,6 +99,9 @@ static int do_mremap(struct stress_thread *t)
 	if (chance(r, 50)) {
 		snprintf(t->how, sizeof(t->how), "in place, new length %#llx",
 			 (unsigned long long)new_len);
+		stress_trace(t, "mremap %s %#llx %#llx %#llx", stress_mm_name(t->s, t->mm),
+			     (unsigned long long)t->addr, (unsigned long long)t->len,
+			     (unsigned long long)new_len);
 		return anonrmap_mremap(t->mm, t->addr, t->len, new_len, 0, 0);
 	}
 	dst = STRESS_BASE + rnd(r, 0, STRESS_PAGES - 8) * STRESS_PAGE;
@@ -97,6 +111,9 @@ static int do_mremap(struct stress_thread *t)
 		return 1;
 	snprintf(t->how, sizeof(t->how), "MAYMOVE|FIXED to %#llx, new length %#llx",
 		 (unsigned long long)dst, (unsigned long long)new_len);
+	stress_trace(t, "mremap %s %#llx %#llx %#llx %#llx", stress_mm_name(t->s, t->mm),
+		     (unsigned long long)t->addr, (unsigned long long)t->len,
+		     (unsigned long long)new_len, (unsigned long long)dst);
 	return anonrmap_mremap(t->mm, t->addr, t->len, new_len,
 			       ANONRMAP_MREMAP_MAYMOVE | ANONRMAP_MREMAP_FIXED, dst);
 }
@@ -122,6 +139,7 @@ static int mutate(struct stress_thread *t, const int **legit)
 	case OP_TOUCH_READ:
 	case OP_TOUCH_WRITE:
 		*legit = legit_touch;
+		trace_range(t, "touch", t->op == OP_TOUCH_WRITE ? "w" : "r");
 		return anonrmap_touch(t->mm, t->addr, t->len, t->op == OP_TOUCH_WRITE);
 	case OP_MMAP:
 		prot = prots[rnd(r, 0, NELEM(prots) - 1)];
@@ -133,19 +151,23 @@ static int mutate(struct stress_thread *t, const int **legit)
 		if (chance(r, 50)) {
 			*legit = map_count_reachable(t) ? legit_map_count : legit_none;
 			snprintf(t->how, sizeof(t->how), "prot %d MAP_FIXED", prot);
+			trace_range(t, "mmap", stress_prot(prot), " fixed");
 			return anonrmap_mmap_flags(t->mm, t->addr, t->len, prot, NULL, 0,
 						   ANONRMAP_MAP_FIXED);
 		}
 		*legit = map_count_reachable(t) ? legit_mmap_limited : legit_mmap;
 		snprintf(t->how, sizeof(t->how), "prot %d", prot);
+		trace_range(t, "mmap", stress_prot(prot));
 		return anonrmap_mmap(t->mm, t->addr, t->len, prot, NULL, 0);
 	case OP_MUNMAP:
 		*legit = map_count_reachable(t) ? legit_map_count : legit_none;
+		trace_range(t, "munmap", "");
 		return anonrmap_munmap(t->mm, t->addr, t->len);
 	case OP_MPROTECT:
 		*legit = legit_hole;
 		prot = prots[rnd(r, 0, NELEM(prots) - 1)];
 		snprintf(t->how, sizeof(t->how), "prot %d", prot);
+		trace_range(t, "mprotect", stress_prot(prot));
 		return anonrmap_mprotect(t->mm, t->addr, t->len, prot);
 	case OP_MREMAP:
 		*legit = legit_mremap;
@@ -154,6 +176,7 @@ static int mutate(struct stress_thread *t, const int **legit)
 		*legit = legit_hole;
 		advice = rnd(r, 0, NELEM(advices) - 1);
 		snprintf(t->how, sizeof(t->how), "%s", advice_name[advice]);
+		trace_range(t, "madvise", advice_word[advice]);
 		return anonrmap_madvise(t->mm, t->addr, t->len, advices[advice]);
 	default:
 		return 1;

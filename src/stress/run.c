@@ -52,6 +52,11 @@ static int setup_world(struct stress *s, struct anonrmap_mm **p0)
 		return ret;
 	}
 	anonrmap_world_set_race_report(s->world, stress_race_report, s);
+	if (s->trace)
+		fprintf(s->trace, "# anonrmap stress --trace: the mutators' calls, in the order they started\n"
+			"version 2\nmmap P0 %#llx %#llx rw-\ntouch P0 %#llx %#llx w\n",
+			STRESS_BASE, STRESS_PAGES * STRESS_PAGE, STRESS_BASE,
+			STRESS_HOT_PAGES * STRESS_PAGE);
 	ret = anonrmap_mmap(*p0, STRESS_BASE, STRESS_PAGES * STRESS_PAGE,
 			    ANONRMAP_PROT_READ | ANONRMAP_PROT_WRITE, NULL, 0);
 	if (!ret)
@@ -154,6 +159,11 @@ int stress_run(const struct stress_opts *o)
 	double start;
 
 	pthread_mutex_init(&s.report_lock, NULL);
+	pthread_mutex_init(&s.trace_lock, NULL);
+	if (o->trace && !(s.trace = fopen(o->trace, "w"))) {
+		fprintf(stderr, "anonrmap stress: %s: %s\n", o->trace, strerror(errno));
+		goto out;
+	}
 	if (!threads || setup_world(&s, &p0))
 		goto out;
 	if (mm_table_init(&s.mms, o->mms, p0))
@@ -194,6 +204,8 @@ int stress_run(const struct stress_opts *o)
 out_world:
 	anonrmap_world_destroy(s.world);
 out:
+	if (s.trace)
+		fclose(s.trace);
 	free(threads);
 	pthread_mutex_destroy(&s.report_lock);
 	return ret;

@@ -13,6 +13,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <anonrmap/world.h>
 
@@ -57,6 +58,7 @@ struct stress_opts {
 	unsigned int jitter;		/* per mille, anonrmap_preempt_jitter() */
 	unsigned int mms;		/* live address spaces at most */
 	bool quiet;
+	const char *trace;		/* --trace FILE, or NULL */
 	struct anonrmap_config cfg;
 	unsigned int weight[NR_STRESS_OPS];	/* how often each op is drawn */
 };
@@ -82,6 +84,7 @@ struct stress_counts {
 struct stress_mm {
 	struct anonrmap_mm *mm;
 	bool exited;		/* anonrmap_exit() was called (or is running) */
+	char name[24];		/* its process name in --trace */
 };
 
 struct mm_table {
@@ -129,6 +132,8 @@ struct stress {
 	pthread_mutex_t report_lock;
 	atomic_ullong races, unexpected;
 	struct stress_kept kept_races, kept_failures;
+	FILE *trace;
+	pthread_mutex_t trace_lock;
 };
 
 /* ops.c */
@@ -162,6 +167,12 @@ bool mm_table_known(struct mm_table *t, struct anonrmap_mm *mm);
  */
 int stress_fork(struct stress_thread *t, uint64_t which);
 int stress_exit(struct stress_thread *t, uint64_t which);
+
+/* trace.c: --trace, each mutator call as a scenario line (@fmt without "\n") */
+void stress_trace(struct stress_thread *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+const char *stress_prot(int prot);
+const char *stress_mm_name(struct stress *s, struct anonrmap_mm *mm);
 
 /* mutator.c, walker.c: the thread bodies */
 void *stress_mutator(void *arg);
