@@ -11,7 +11,7 @@ SPEED_ARGS ?= --max-vmas 100000 --reps 7
 FUZZ_PKGS := clang libclang-rt-14-dev
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps deps-fuzz configure build test asan fuzz ci bench speed plots clean
+.PHONY: all deps deps-fuzz configure build test asan tsan fuzz ci bench speed plots clean
 
 all: build
 
@@ -47,6 +47,14 @@ asan: deps
 	cmake --build build-asan -j$(JOBS)
 	cd build-asan && ctest -LE kernel --output-on-failure -j$(JOBS)
 
+# The stress tests (docs/stress.md) under ThreadSanitizer: the only suite
+# with threads racing each other, so the only one tsan has work in. Only the
+# two stress binaries are built, which keeps CI's share small.
+tsan: deps
+	@[ -f build-tsan/CMakeCache.txt ] || cmake --preset tsan
+	cmake --build build-tsan -j$(JOBS) --target anonrmap_cli anonrmap_teeth_cli
+	cd build-tsan && ctest -L stress --output-on-failure -j$(JOBS)
+
 # Both libFuzzer targets for FUZZ_SECONDS each (docs/fuzzing.md).
 fuzz: deps-fuzz
 	@[ -f build-fuzz/CMakeCache.txt ] || cmake --preset fuzz
@@ -54,7 +62,7 @@ fuzz: deps-fuzz
 	sh fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
 
 # What CI runs after `make test`.
-ci: asan fuzz
+ci: asan tsan fuzz
 
 # The tables on stdout, then the pictures in $(BUILD)/bench at a size that
 # keeps the whole target under two minutes on a fresh clone; `make plots`
@@ -80,4 +88,4 @@ plots: build
 	bench/plot.sh $(BUILD)/bench/slab.csv $(BUILD)/bench $(BUILD)/bench
 
 clean:
-	rm -rf $(BUILD) build-asan build-fuzz
+	rm -rf $(BUILD) build-asan build-tsan build-fuzz

@@ -21,6 +21,8 @@ struct anonrmap_config;
  */
 int cli_config_option(const char *cmd, int argc, char **argv, int *i, struct anonrmap_config *cfg);
 extern const char cli_config_help[];
+/* @s as a number (decimal, 0x hex or 0 octal); -1, with a message naming @cmd and @opt, if not. */
+int cli_parse_uint(const char *cmd, const char *opt, const char *s, unsigned long long *v);
 
 int cmd_replay(int argc, char **argv);
 int cmd_dot(int argc, char **argv);
@@ -30,6 +32,7 @@ int cmd_gen(int argc, char **argv);
 int cmd_fuzz(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_record(int argc, char **argv);
+int cmd_stress(int argc, char **argv);
 /* src/bench/cmd_bench.c */
 int cmd_bench(int argc, char **argv);
 

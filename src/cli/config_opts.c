@@ -4,6 +4,8 @@
  * one place so that `replay`, `fuzz` and `bench` spell them as
  * `anonrmap kernel --show-config` prints them.
  */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <anonrmap/config.h>
@@ -50,6 +52,19 @@ int cli_config_option(const char *cmd, int argc, char **argv, int *i, struct ano
 			return -1;
 		}
 		return 1;
+	}
+	return 0;
+}
+
+int cli_parse_uint(const char *cmd, const char *opt, const char *s, unsigned long long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoull(s, &end, 0);
+	if (errno || !*s || *end || s[0] == '-') {
+		fprintf(stderr, "anonrmap %s: %s needs a non-negative number, not '%s'\n", cmd, opt, s);
+		return -1;
 	}
 	return 0;
 }

@@ -16,19 +16,6 @@
 #include "mm/anon_rmap.h"
 #include "scenario/gen.h"
 
-static int parse_uint(const char *cmd, const char *opt, const char *s, unsigned long long *v)
-{
-	char *end;
-
-	errno = 0;
-	*v = strtoull(s, &end, 0);
-	if (errno || !*s || *end || s[0] == '-') {
-		fprintf(stderr, "anonrmap %s: %s needs a non-negative number, not '%s'\n", cmd, opt, s);
-		return -1;
-	}
-	return 0;
-}
-
 /* Options both subcommands share; returns 1 if @argv[*i] was one of them. */
 static int gen_option(const char *cmd, int argc, char **argv, int *i, struct gen_opts *o,
 		      int *bad)
@@ -51,7 +38,7 @@ static int gen_option(const char *cmd, int argc, char **argv, int *i, struct gen
 	for (int k = 0; k < 3; k++) {
 		if (strcmp(argv[*i], names[k]))
 			continue;
-		if (*i + 1 >= argc || parse_uint(cmd, names[k], argv[*i + 1], &v) ||
+		if (*i + 1 >= argc || cli_parse_uint(cmd, names[k], argv[*i + 1], &v) ||
 		    v == 0 || v > 100000 || (k == 1 && v > 64)) {
 			if (*i + 1 < argc && v == 0)
 				fprintf(stderr, "anonrmap %s: %s out of range\n", cmd, names[k]);
@@ -93,7 +80,7 @@ int cmd_gen(int argc, char **argv)
 		if (gen_option("gen", argc, argv, &i, &o, &bad)) {
 			if (bad)
 				return 2;
-		} else if (!have_seed && !parse_uint("gen", "SEED", argv[i], &seed)) {
+		} else if (!have_seed && !cli_parse_uint("gen", "SEED", argv[i], &seed)) {
 			have_seed = true;
 		} else {
 			fprintf(stderr, "anonrmap gen: unexpected argument '%s'\n", argv[i]);
@@ -189,7 +176,7 @@ int cmd_fuzz(int argc, char **argv)
 						mode, anon_rmap_names());
 					return 2;
 				}
-			} else if (parse_uint("fuzz", argv[i], argv[i + 1], &v)) {
+			} else if (cli_parse_uint("fuzz", argv[i], argv[i + 1], &v)) {
 				return 2;
 			} else {
 				*(!strcmp(argv[i], "--start") ? &start : &count) = v;

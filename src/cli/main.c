@@ -21,6 +21,8 @@ static const struct command commands[] = {
 	{ "dot", "draw the VMA / anon_vma topology at an observe point (Graphviz)", cmd_dot },
 	{ "gen", "print the seeded random scenario for a seed", cmd_gen },
 	{ "fuzz", "replay many generated scenarios with the invariant checker", cmd_fuzz },
+	{ "stress", "mutator threads against rmap walkers on one world, then the checker",
+	  cmd_stress },
 	{ "bench", "slab cost of each rmap design on workloads up to phone scale", cmd_bench },
 	{ "help", "list the subcommands, or show one's help: help SUBCOMMAND", cmd_help },
 	{ "version", "print the library version", cmd_version },
