@@ -352,6 +352,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg.thp = (enum anonrmap_thp)(((data[0] >> 2) & 3) % 3);
 	if (anonrmap_world_create(&cfg, &f.world, &f.live[0]))
 		abort();
+	/* a walk's race check is judged as the checker's reports are */
+	anonrmap_world_set_race_report(f.world, report, &f);
 	f.nr_live = 1;
 	trace(&f, "# anonrmap replay --check --mode %s --zero-page %s --thp %s\n", f.mode,
 	      cfg.zero_page ? "on" : "off",

@@ -25,6 +25,8 @@ static const char *const lazy_known[] = {
 	"wait for ever for a read lock nothing ends",	/* finding 14 */
 	"is in its tree but not in its parent's",	/* finding 16 */
 	"its parent anon_vma",				/* finding 16 */
+	"which has exited",				/* findings 11, 13: a walk outlives exit */
+	"handed a freed VMA",				/* finding 12 */
 	NULL,
 };
 

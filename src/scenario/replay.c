@@ -146,6 +146,14 @@ static void report_violation(const char *msg, void *arg)
 	fprintf(r->diag, "%s:%u: invariant violated: %s\n", r->scn->path, r->line, msg);
 }
 
+static void report_race(const char *msg, void *arg)
+{
+	struct replay *r = arg;
+
+	r->violations++;
+	report_violation(msg, r);
+}
+
 /* A recorded event the replay could not repeat is named and the replay goes on. */
 static void count_event(struct replay *r, struct recording_stats *st, const struct scn_op *op,
 			int err)
@@ -199,6 +207,13 @@ int replay_start(const struct scenario *scn, const struct replay_opts *opts, str
 	r->procs = calloc(scn->nr_procs ? scn->nr_procs : 1, sizeof(*r->procs));
 	r->files = calloc(scn->nr_files ? scn->nr_files : 1, sizeof(*r->files));
 	err = r->procs && r->files ? anonrmap_world_create(&cfg, &r->world, &r->procs[0]) : -ENOMEM;
+	/*
+	 * From one thread a walk can still be handed what it must not be (a
+	 * design whose folios outlive their VMAs): that is a violation of the
+	 * operation that walked, reported and counted as the checker's are.
+	 */
+	if (!err)
+		anonrmap_world_set_race_report(r->world, report_race, r);
 	if (!err)
 		err = tasks_init(&r->tasks, scn, r->world, r->procs);
 	if (err) {
