@@ -5,6 +5,7 @@
  * them the same way, so the rules live here once.
  */
 #include "lib/atomic.h"
+#include "lib/compiler.h"
 
 #include "mm/internal.h"
 #include "mm/world.h"
@@ -35,7 +36,8 @@ struct anon_vma *anon_vma_alloc(struct world *w)
 	anon_vma->num_children = 0;
 	anon_vma->num_active_vmas = 0;
 	anon_vma->parent = anon_vma;
-	anon_vma->root = anon_vma;
+	/* a walker that read a stale mapping may be reading it: a kept field */
+	WRITE_ONCE(anon_vma->root, anon_vma);
 	anon_vma->rb_root = RB_ROOT;
 	anon_vma->gen = atomic_add_return(&w->anon_vma_gen, 1);
 	return anon_vma;

@@ -17,7 +17,9 @@
 static const struct lock_class_key folio_lock_key = { "folio_lock", LOCK_RANK_FOLIO };
 #endif
 
-static struct folio *folio_alloc(struct world *w, enum folio_kind kind)
+/* @large: the large folio this page is part of, set before anyone can see it */
+static struct folio *folio_alloc_page(struct world *w, enum folio_kind kind,
+				      struct folio_large *large)
 {
 	struct folio *folio = kmem_cache_alloc(folio_cachep(w));
 
@@ -25,6 +27,11 @@ static struct folio *folio_alloc(struct world *w, enum folio_kind kind)
 		return NULL;
 	folio->kind = kind;
 	folio->refcount = 1;
+	folio->large = large;
+	if (large) {
+		atomic_inc(&large->refcount);
+		atomic_inc(&large->nr_pages_live);
+	}
 #ifdef ANONRMAP_LOCKDEP
 	lockdep_init_map(&folio->lock_dep_map, &folio_lock_key);
 #endif
@@ -35,6 +42,11 @@ static struct folio *folio_alloc(struct world *w, enum folio_kind kind)
 	w->nr_folios++;
 	spin_unlock(&w->lru_lock);
 	return folio;
+}
+
+static struct folio *folio_alloc(struct world *w, enum folio_kind kind)
+{
+	return folio_alloc_page(w, kind, NULL);
 }
 
 struct folio *folio_alloc_anon(struct world *w)
@@ -62,7 +74,7 @@ static int alloc_large_pages(struct world *w, unsigned int order, struct folio *
 #endif
 	}
 	for (unsigned long i = 0; i < nr; i++) {
-		pages[i] = folio_alloc_anon(w);
+		pages[i] = folio_alloc_page(w, FOLIO_ANON, l);
 		if (!pages[i]) {
 			/* the put of the last page built frees @l with it */
 			if (l && !i)
@@ -70,11 +82,6 @@ static int alloc_large_pages(struct world *w, unsigned int order, struct folio *
 			while (i--)
 				folio_put(pages[i]);
 			return -ENOMEM;
-		}
-		if (l) {
-			pages[i]->large = l;
-			atomic_inc(&l->refcount);
-			atomic_inc(&l->nr_pages_live);
 		}
 	}
 	return 0;

@@ -57,9 +57,14 @@ static void unlock_anon_vma_root(struct anon_vma *root)
 static struct anon_vma *reusable_anon_vma(struct vm_area_struct *old,
 					  struct vm_area_struct *a, struct vm_area_struct *b)
 {
-	if (anon_vma_compatible(a, b) && old->anon_vma &&
-	    list_is_singular(&old->anon_vma_chain))
-		return old->anon_vma;
+	struct anon_vma *anon_vma = READ_ONCE(old->anon_vma);
+
+	/*
+	 * A neighbour's first fault may set its anon_vma under its PTE lock
+	 * meanwhile (the 6.4 per-VMA-lock race was about exactly this read).
+	 */
+	if (anon_vma_compatible(a, b) && anon_vma && list_is_singular(&old->anon_vma_chain))
+		return anon_vma;
 	return NULL;
 }
 
@@ -83,7 +88,8 @@ static int classic_prepare(struct vm_area_struct *vma)
 	struct anon_vma_chain *avc;
 
 	mmap_assert_locked(vma->vm_mm);
-	if (vma->anon_vma)
+	/* another thread's fault may be setting it, under the PTE lock */
+	if (READ_ONCE(vma->anon_vma))
 		return 0;
 	avc = anon_vma_chain_alloc(w);
 	if (!avc)
@@ -107,7 +113,7 @@ static int classic_prepare(struct vm_area_struct *vma)
 	 */
 	spin_lock(&vma->vm_mm->page_table_lock);
 	if (!vma->anon_vma) {
-		vma->anon_vma = anon_vma;
+		WRITE_ONCE(vma->anon_vma, anon_vma);
 		anon_vma_chain_link(vma, avc, anon_vma);
 		anon_vma->num_active_vmas++;
 		allocated = NULL;
@@ -124,7 +130,7 @@ static int classic_prepare(struct vm_area_struct *vma)
 
 static bool classic_vma_has_anon(const struct vm_area_struct *vma)
 {
-	return vma->anon_vma != NULL;
+	return READ_ONCE(vma->anon_vma) != NULL;
 }
 
 static void classic_unlink(struct vm_area_struct *vma);
@@ -193,7 +199,7 @@ static int classic_fork(struct vm_area_struct *vma, struct vm_area_struct *pvma)
 		return -ENOMEM;
 	}
 	anon_vma->num_active_vmas++;
-	anon_vma->root = pvma->anon_vma->root;
+	WRITE_ONCE(anon_vma->root, pvma->anon_vma->root);
 	anon_vma->parent = pvma->anon_vma;
 	get_anon_vma(anon_vma->root);
 	vma->anon_vma = anon_vma;
