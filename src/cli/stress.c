@@ -27,7 +27,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: anonrmap stress [--mode MODE] [--seed N] [--mutators N] [--walkers N]\n"
 		"                       [--iterations N] [--seconds S] [--jitter PER_MILLE]\n"
-		"                       [--mms N] [--ops OP,...] [--trace FILE] [--quiet]\n"
+		"                       [--mms N] [--ops OP,...] [--trace FILE] [--until-race]\n"
+		"                       [--quiet]\n"
 		"                       [KERNEL CONFIGURATION]\n\n"
 		"Run mutator threads (read and write faults, mmap, munmap, mprotect, mremap,\n"
 		"madvise, fork, exit) against walker threads (rmap walk, folio_referenced\n"
@@ -50,6 +51,8 @@ static void usage(FILE *f)
 		"  --trace FILE       write each mutator call to FILE as a version-2 scenario\n"
 		"                     line, before it is made: with --mutators 1 --walkers 0\n"
 		"                     'anonrmap replay' repeats the run exactly\n"
+		"  --until-race       stop at the first race report: a long --seconds then\n"
+		"                     costs time only when no race is found\n"
 		"  --quiet            no progress on stderr\n\n"
 		"Prints a summary (ops per kind and outcome, walks, race reports with the\n"
 		"thread and op each hit, checker violations, elapsed time).\n"
@@ -116,6 +119,8 @@ int cmd_stress(int argc, char **argv)
 			continue;
 		if (!strcmp(a, "--quiet")) {
 			o.quiet = true;
+		} else if (!strcmp(a, "--until-race")) {
+			o.until_race = true;
 		} else if (!strcmp(a, "--mode") && i + 1 < argc) {
 			o.mode = argv[++i];
 			if (!anon_rmap_lookup(o.mode)) {

@@ -106,6 +106,8 @@ void stress_race_report(const char *violation, void *arg)
 	atomic_fetch_add(&s->races, 1);
 	if (current)
 		current->op_races++;
+	if (s->o->until_race)
+		atomic_store(&s->stop, true);
 	snprintf(what, sizeof(what), "race: %s", violation);
 	keep(s, &s->kept_races, what, current);
 }
@@ -256,7 +258,7 @@ void stress_print_summary(struct stress *s, double elapsed, int violations)
 	       (unsigned long long)atomic_load(&s->races),
 	       (unsigned long long)atomic_load(&s->unexpected));
 	if (violations < 0)
-		printf("checker not run (threads hung)\n");
+		printf("checker not run or not finished (hung)\n");
 	else
 		printf("checker violations: %d\n", violations);
 }

@@ -92,10 +92,11 @@ static bool watch(struct stress *s, double start)
 	while (atomic_load(&s->running)) {
 		double t = now();
 
-		if (!stopped && t - start >= s->o->seconds) {
+		if (t - start >= s->o->seconds)
 			atomic_store(&s->stop, true);
+		/* the stop may come from a race report too (--until-race) */
+		if (!stopped && atomic_load(&s->stop))
 			stopped = t;
-		}
 		if (stopped && t - stopped >= STRESS_GRACE_SECONDS)
 			return false;
 		if (!s->o->quiet && t - last >= 1.0) {
@@ -130,6 +131,38 @@ static void report_hang(struct stress *s, struct stress_thread *threads, unsigne
 	printf("FAILED\n");
 	fflush(stdout);
 	_exit(1);
+}
+
+/*
+ * The checker and the teardown take the world's locks: after a race (a
+ * walker that unlocked another family's lock leaves a lock held for ever)
+ * they can block. A thread of its own says so and ends the run.
+ */
+struct teardown {
+	struct stress *s;
+	double elapsed;
+	atomic_bool checked, done;
+};
+
+static void *watch_teardown(void *arg)
+{
+	struct teardown *td = arg;
+	const struct timespec tick = { .tv_nsec = 20 * 1000 * 1000 };
+	double start = now();
+
+	while (!atomic_load(&td->done)) {
+		if (now() - start >= STRESS_GRACE_SECONDS) {
+			if (!atomic_load(&td->checked))
+				stress_print_summary(td->s, td->elapsed, -1);
+			printf("  hang: the %s did not finish within %.0f s\nFAILED\n",
+			       atomic_load(&td->checked) ? "world's teardown" : "checker",
+			       STRESS_GRACE_SECONDS);
+			fflush(stdout);
+			_exit(1);
+		}
+		nanosleep(&tick, NULL);
+	}
+	return NULL;
 }
 
 struct violations {
@@ -192,17 +225,28 @@ int stress_run(const struct stress_opts *o)
 		pthread_join(threads[i].tid, NULL);
 	anonrmap_preempt_jitter(0, 0);
 	if (started == nr) {
-		double elapsed = now() - start;
+		/* static: the detached watchdog may look at it after we return */
+		static struct teardown td;
+		pthread_t watchdog;
 
+		td = (struct teardown){ .s = &s, .elapsed = now() - start };
+		if (!pthread_create(&watchdog, NULL, watch_teardown, &td))
+			pthread_detach(watchdog);
 		anonrmap_check(s.world, keep_violation, &v);
-		stress_print_summary(&s, elapsed, v.n);
+		atomic_store(&td.checked, true);
+		stress_print_summary(&s, td.elapsed, v.n);
 		stress_print_kept(&v.kept);
 		ret = v.n || atomic_load(&s.races) || atomic_load(&s.unexpected);
 		printf("%s\n", ret ? "FAILED" : "clean");
+		fflush(stdout);
+		anonrmap_world_destroy(s.world);
+		atomic_store(&td.done, true);
+		s.world = NULL;
 	}
 	mm_table_destroy(&s.mms);
 out_world:
-	anonrmap_world_destroy(s.world);
+	if (s.world)
+		anonrmap_world_destroy(s.world);
 out:
 	if (s.trace)
 		fclose(s.trace);

@@ -58,6 +58,7 @@ struct stress_opts {
 	unsigned int jitter;		/* per mille, anonrmap_preempt_jitter() */
 	unsigned int mms;		/* live address spaces at most */
 	bool quiet;
+	bool until_race;		/* --until-race: stop at the first race report */
 	const char *trace;		/* --trace FILE, or NULL */
 	struct anonrmap_config cfg;
 	unsigned int weight[NR_STRESS_OPS];	/* how often each op is drawn */
