@@ -410,26 +410,17 @@ static int classic_walk(struct folio *folio, struct rmap_walk_control *rwc)
  */
 struct anon_vma *folio_get_anon_vma(struct folio *folio)
 {
-	struct anon_vma *anon_vma = NULL;
-	unsigned long mapping;
+	struct anon_vma *anon_vma;
 
 	rcu_read_lock();
-	mapping = READ_ONCE(folio->mapping);
-	if ((mapping & FOLIO_MAPPING_FLAGS) != FOLIO_MAPPING_ANON)
-		goto out;
-	if (!folio_mapped(folio))
-		goto out;
-	anon_vma = (struct anon_vma *)(mapping - FOLIO_MAPPING_ANON);
-	if (!refcount_inc_not_zero(&anon_vma->refcount)) {
+	anon_vma = folio_mapped_anon_vma_rcu(folio);
+	if (anon_vma && !refcount_inc_not_zero(&anon_vma->refcount))
 		anon_vma = NULL;
-		goto out;
-	}
-	if (!folio_mapped(folio)) {
+	if (anon_vma && !folio_mapped(folio)) {
 		rcu_read_unlock();
 		put_anon_vma(anon_vma);
 		return NULL;
 	}
-out:
 	rcu_read_unlock();
 	return anon_vma;
 }

@@ -64,6 +64,8 @@ int anon_vma_tree_walk(struct folio *folio, struct anon_vma *anon_vma,
 void put_anon_vma(struct anon_vma *anon_vma);
 /* The last reference is gone: free it, and drop its hold on the root. */
 void __put_anon_vma(struct anon_vma *anon_vma);
+/* rmap_lock.c: under RCU, the anon_vma a mapped folio names, not yet trusted */
+struct anon_vma *folio_mapped_anon_vma_rcu(struct folio *folio);
 /* rmap_lock.c: lock the folio's anon_vma for reading, or NULL (unmapped, contended). */
 struct anon_vma *folio_lock_anon_vma_read(struct folio *folio, struct rmap_walk_control *rwc);
 /* rmap_walk_anon_lock(): for a caller that keeps the anon_vma alive itself. */

@@ -20,19 +20,32 @@
 #include "mm/world.h"
 #include "mm/rmap.h"
 
-struct anon_vma *folio_lock_anon_vma_read(struct folio *folio, struct rmap_walk_control *rwc)
+/*
+ * The lockless first step of both: under rcu_read_lock(), the anon_vma a
+ * still-mapped anonymous folio names, or NULL. Only a candidate: it may be
+ * freed and reused the moment after, until the caller re-checks.
+ */
+struct anon_vma *folio_mapped_anon_vma_rcu(struct folio *folio)
 {
-	struct anon_vma *anon_vma = NULL, *root_anon_vma;
 	unsigned long anon_mapping;
 
-	rcu_read_lock();
+	lockdep_assert_in_rcu_read_lock();
 	anon_mapping = READ_ONCE(folio->mapping);
 	if ((anon_mapping & FOLIO_MAPPING_FLAGS) != FOLIO_MAPPING_ANON)
-		goto out;
+		return NULL;
 	if (!folio_mapped(folio))
-		goto out;
+		return NULL;
+	return (struct anon_vma *)(anon_mapping - FOLIO_MAPPING_ANON);
+}
 
-	anon_vma = (struct anon_vma *)(anon_mapping - FOLIO_MAPPING_ANON);
+struct anon_vma *folio_lock_anon_vma_read(struct folio *folio, struct rmap_walk_control *rwc)
+{
+	struct anon_vma *anon_vma, *root_anon_vma;
+
+	rcu_read_lock();
+	anon_vma = folio_mapped_anon_vma_rcu(folio);
+	if (!anon_vma)
+		goto out;
 	root_anon_vma = READ_ONCE(anon_vma->root);
 	if (down_read_trylock(&root_anon_vma->rwsem)) {
 #ifndef ANONRMAP_TEETH_NO_MAPPED_RECHECK
