@@ -24,4 +24,18 @@
 		__old;                                                                \
 	})
 
+/*
+ * atomic_inc_not_zero(): take a reference only on an object whose count
+ * has not reached zero, the one way a lockless reader may take one.
+ */
+#define atomic_inc_not_zero(p)                                                        \
+	({                                                                            \
+		__typeof__(*(p)) __c = atomic_read(p);                                \
+		while (__c > 0 && !__atomic_compare_exchange_n((p), &__c, __c + 1, false, \
+							      __ATOMIC_SEQ_CST,       \
+							      __ATOMIC_RELAXED))      \
+			;                                                             \
+		__c > 0;                                                              \
+	})
+
 #endif

@@ -35,19 +35,8 @@ static inline void refcount_inc(refcount_t *r)
 
 static inline bool refcount_inc_not_zero(refcount_t *r)
 {
-	long old;
-
 	preempt_point();
-	old = __atomic_load_n(&r->refs, __ATOMIC_RELAXED);
-
-	while (old > 0) {
-		long seen = atomic_cmpxchg(&r->refs, old, old + 1);
-
-		if (seen == old)
-			return true;
-		old = seen;
-	}
-	return false;
+	return atomic_inc_not_zero(&r->refs);
 }
 
 /* True when this drop took the count to zero: the caller frees. */

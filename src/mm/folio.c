@@ -200,21 +200,12 @@ void folio_get(struct folio *folio)
  */
 bool folio_try_get(struct folio *folio)
 {
-	int old;
-
 	preempt_point();
-	old = __atomic_load_n(&folio->refcount, __ATOMIC_RELAXED);
-	while (old > 0) {
-		int seen = atomic_cmpxchg(&folio->refcount, old, old + 1);
-
-		if (seen == old) {
-			if (folio->large)
-				atomic_inc(&folio->large->refcount);
-			return true;
-		}
-		old = seen;
-	}
-	return false;
+	if (!atomic_inc_not_zero(&folio->refcount))
+		return false;
+	if (folio->large)
+		atomic_inc(&folio->large->refcount);
+	return true;
 }
 
 void folio_put(struct folio *folio)

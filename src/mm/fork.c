@@ -44,16 +44,7 @@ struct mm_struct *mm_alloc(struct world *w)
 /* mmget_not_zero(): a call may run on the mm only while someone uses it. */
 bool mmget_not_zero(struct mm_struct *mm)
 {
-	int old = __atomic_load_n(&mm->mm_users, __ATOMIC_RELAXED);
-
-	while (old > 0) {
-		int seen = atomic_cmpxchg(&mm->mm_users, old, old + 1);
-
-		if (seen == old)
-			return true;
-		old = seen;
-	}
-	return false;
+	return atomic_inc_not_zero(&mm->mm_users);
 }
 
 /* mmput(): the last user tears the address space down (__mmput()). */
