@@ -24,6 +24,9 @@
 		__old;                                                                \
 	})
 
+/* smp_mb(): a full barrier, which ThreadSanitizer sees as a fence. */
+#define smp_mb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+
 /*
  * atomic_inc_not_zero(): take a reference only on an object whose count
  * has not reached zero, the one way a lockless reader may take one.

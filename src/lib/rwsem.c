@@ -15,12 +15,28 @@
 #define dep_downgrade(sem) do { } while (0)
 #endif
 
+/*
+ * The counts change under wait_lock, as single stores, so that
+ * rwsem_is_locked() may read them without it. A reader's count is a full
+ * barrier, as the kernel's down_read_trylock() is: anon_vma_free() relies
+ * on it being ordered before the walker's re-check of folio_mapped().
+ */
+static inline void set_readers(struct rw_semaphore *sem, int n)
+{
+	__atomic_store_n(&sem->readers, n, __ATOMIC_SEQ_CST);
+}
+
+static inline void set_writer(struct rw_semaphore *sem, bool w)
+{
+	__atomic_store_n(&sem->writer, w, __ATOMIC_RELAXED);
+}
+
 void init_rwsem(struct rw_semaphore *sem, const struct lock_class_key *key)
 {
 	if (pthread_mutex_init(&sem->wait_lock, NULL) || pthread_cond_init(&sem->wait, NULL))
 		abort();	/* only fails for lack of resources it never needs */
-	sem->readers = 0;
-	sem->writer = false;
+	set_readers(sem, 0);
+	set_writer(sem, false);
 	sem->writers_waiting = 0;
 	lockdep_init_map(&sem->dep_map, key);
 }
@@ -38,7 +54,7 @@ void down_read_nested(struct rw_semaphore *sem, unsigned int subclass)
 	pthread_mutex_lock(&sem->wait_lock);
 	while (sem->writer || sem->writers_waiting)
 		pthread_cond_wait(&sem->wait, &sem->wait_lock);
-	sem->readers++;
+	set_readers(sem, sem->readers + 1);
 	pthread_mutex_unlock(&sem->wait_lock);
 }
 
@@ -55,7 +71,7 @@ bool down_read_trylock(struct rw_semaphore *sem)
 	pthread_mutex_lock(&sem->wait_lock);
 	ok = !sem->writer && !sem->writers_waiting;
 	if (ok)
-		sem->readers++;
+		set_readers(sem, sem->readers + 1);
 	pthread_mutex_unlock(&sem->wait_lock);
 	if (ok)
 		dep_acquire(sem, 0, true, true);
@@ -66,7 +82,8 @@ void up_read(struct rw_semaphore *sem)
 {
 	dep_release(sem);
 	pthread_mutex_lock(&sem->wait_lock);
-	if (--sem->readers == 0)
+	set_readers(sem, sem->readers - 1);
+	if (sem->readers == 0)
 		pthread_cond_broadcast(&sem->wait);
 	pthread_mutex_unlock(&sem->wait_lock);
 	preempt_point();
@@ -81,7 +98,7 @@ void down_write_nested(struct rw_semaphore *sem, unsigned int subclass)
 	while (sem->writer || sem->readers)
 		pthread_cond_wait(&sem->wait, &sem->wait_lock);
 	sem->writers_waiting--;
-	sem->writer = true;
+	set_writer(sem, true);
 	pthread_mutex_unlock(&sem->wait_lock);
 }
 
@@ -98,7 +115,7 @@ bool down_write_trylock(struct rw_semaphore *sem)
 	pthread_mutex_lock(&sem->wait_lock);
 	ok = !sem->writer && !sem->readers;
 	if (ok)
-		sem->writer = true;
+		set_writer(sem, true);
 	pthread_mutex_unlock(&sem->wait_lock);
 	if (ok)
 		dep_acquire(sem, 0, true, false);
@@ -109,7 +126,7 @@ void up_write(struct rw_semaphore *sem)
 {
 	dep_release(sem);
 	pthread_mutex_lock(&sem->wait_lock);
-	sem->writer = false;
+	set_writer(sem, false);
 	pthread_cond_broadcast(&sem->wait);
 	pthread_mutex_unlock(&sem->wait_lock);
 	preempt_point();
@@ -119,18 +136,18 @@ void downgrade_write(struct rw_semaphore *sem)
 {
 	dep_downgrade(sem);
 	pthread_mutex_lock(&sem->wait_lock);
-	sem->writer = false;
-	sem->readers = 1;
+	set_writer(sem, false);
+	set_readers(sem, 1);
 	pthread_cond_broadcast(&sem->wait);
 	pthread_mutex_unlock(&sem->wait_lock);
 }
 
+/*
+ * Without the wait lock: anon_vma_free() asks this of every anon_vma it
+ * frees, and a racy answer is all the kernel's gives too.
+ */
 bool rwsem_is_locked(struct rw_semaphore *sem)
 {
-	bool locked;
-
-	pthread_mutex_lock(&sem->wait_lock);
-	locked = sem->writer || sem->readers;
-	pthread_mutex_unlock(&sem->wait_lock);
-	return locked;
+	return __atomic_load_n(&sem->writer, __ATOMIC_RELAXED) ||
+	       __atomic_load_n(&sem->readers, __ATOMIC_RELAXED);
 }

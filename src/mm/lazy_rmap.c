@@ -751,7 +751,7 @@ static void *lazy_folio_trylock_get(struct folio *folio)
 				 * read lock is never ended, so that a writer
 				 * counts its hang instead of hanging the run.
 				 */
-				uatomic_inc(&locked->vm_refcnt_leaked);
+				atomic_inc(&locked->vm_refcnt_leaked);
 			}
 		}
 		if (vma)

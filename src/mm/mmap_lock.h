@@ -7,7 +7,7 @@
 #ifndef ANONRMAP_MMAP_LOCK_H
 #define ANONRMAP_MMAP_LOCK_H
 
-#include <urcu/uatomic.h>
+#include "lib/atomic.h"
 
 #include "lib/rwsem.h"
 #include "mm/mm_types.h"
@@ -26,14 +26,14 @@ static inline void mmap_init_lock(struct mm_struct *mm)
  */
 static inline void mm_lock_seqcount_begin(struct mm_struct *mm)
 {
-	uatomic_inc(&mm->mm_lock_seq);
-	cmm_smp_mb();
+	atomic_inc(&mm->mm_lock_seq);
+	smp_mb();
 }
 
 static inline void mm_lock_seqcount_end(struct mm_struct *mm)
 {
-	cmm_smp_mb();
-	uatomic_inc(&mm->mm_lock_seq);
+	smp_mb();
+	atomic_inc(&mm->mm_lock_seq);
 }
 
 /*
@@ -43,15 +43,15 @@ static inline void mm_lock_seqcount_end(struct mm_struct *mm)
  */
 static inline bool mmap_lock_speculate_try_begin(struct mm_struct *mm, unsigned long *seq)
 {
-	*seq = uatomic_read(&mm->mm_lock_seq);
-	cmm_smp_mb();
+	*seq = atomic_read(&mm->mm_lock_seq);
+	smp_mb();
 	return !(*seq & 1);
 }
 
 static inline bool mmap_lock_speculate_retry(struct mm_struct *mm, unsigned long seq)
 {
-	cmm_smp_mb();
-	return uatomic_read(&mm->mm_lock_seq) != seq;
+	smp_mb();
+	return atomic_read(&mm->mm_lock_seq) != seq;
 }
 
 static inline void mmap_read_lock(struct mm_struct *mm)

@@ -23,7 +23,7 @@ struct vm_area_struct *vm_area_alloc(struct mm_struct *mm)
 	vma->vm_mm = mm;
 	refcount_set(&vma->vm_lazy_refs, 1);
 	/* kept across reuse (world.c): a stale reader may be reading it */
-	uatomic_set(&vma->vm_lock_seq, VMA_LOCK_SEQ_NONE);
+	atomic_set(&vma->vm_lock_seq, VMA_LOCK_SEQ_NONE);
 	INIT_LIST_HEAD(&vma->anon_vma_chain);
 	RB_CLEAR_NODE(&vma->vm_rb);
 	INIT_LIST_HEAD(&vma->vm_list);

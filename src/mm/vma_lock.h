@@ -20,7 +20,7 @@
 #include <sched.h>
 #include <stdbool.h>
 
-#include <urcu/uatomic.h>
+#include "lib/atomic.h"
 
 #include "lib/compiler.h"
 #include "mm/mmap_lock.h"
@@ -30,7 +30,7 @@
 
 static inline bool vma_is_write_locked_seq(struct vm_area_struct *vma, struct mm_struct *mm)
 {
-	return READ_ONCE(vma->vm_lock_seq) == uatomic_read(&mm->mm_lock_seq);
+	return READ_ONCE(vma->vm_lock_seq) == atomic_read(&mm->mm_lock_seq);
 }
 
 /*
@@ -45,7 +45,7 @@ static inline bool vma_start_read(struct mm_struct *mm, struct vm_area_struct *v
 		return false;
 	if (!refcount_inc_not_zero(&vma->vm_refcnt))
 		return false;
-	cmm_smp_mb();
+	smp_mb();
 	if (vma_is_write_locked_seq(vma, mm) || READ_ONCE(vma->vm_mm) != mm) {
 		refcount_dec_and_test(&vma->vm_refcnt);
 		return false;
@@ -64,13 +64,13 @@ static inline void vma_end_read(struct vm_area_struct *vma)
 	long old = refcount_read(&vma->vm_refcnt);
 
 	while (old > 1) {
-		long seen = uatomic_cmpxchg(&vma->vm_refcnt.refs, old, old - 1);
+		long seen = atomic_cmpxchg(&vma->vm_refcnt.refs, old, old - 1);
 
 		if (seen == old)
 			return;
 		old = seen;
 	}
-	uatomic_inc(&vma->vm_mm->vma_lock_imbalance);
+	atomic_inc(&vma->vm_mm->vma_lock_imbalance);
 }
 
 /*
@@ -83,17 +83,17 @@ static inline void vma_end_read(struct vm_area_struct *vma)
 static inline void vma_start_write(struct vm_area_struct *vma)
 {
 	struct mm_struct *mm = vma->vm_mm;
-	unsigned long seq = uatomic_read(&mm->mm_lock_seq);
+	unsigned long seq = atomic_read(&mm->mm_lock_seq);
 	long leaked;
 
 	mmap_assert_write_locked(mm);
 	if (READ_ONCE(vma->vm_lock_seq) == seq)
 		return;
 	WRITE_ONCE(vma->vm_lock_seq, seq);
-	cmm_smp_mb();
-	leaked = uatomic_read(&vma->vm_refcnt_leaked);
+	smp_mb();
+	leaked = atomic_read(&vma->vm_refcnt_leaked);
 	if (leaked && refcount_read(&vma->vm_refcnt))
-		uatomic_inc(&mm->vma_lock_stuck);
+		atomic_inc(&mm->vma_lock_stuck);
 	while (refcount_read(&vma->vm_refcnt) > 1 + leaked)
 		sched_yield();
 }
@@ -113,13 +113,13 @@ static inline void vma_mark_detached(struct vm_area_struct *vma)
 	long leaked;
 
 	vma_start_write(vma);
-	leaked = uatomic_read(&vma->vm_refcnt_leaked);
-	if (uatomic_sub_return(&vma->vm_refcnt.refs, 1) != leaked)
+	leaked = atomic_read(&vma->vm_refcnt_leaked);
+	if (atomic_sub_return(&vma->vm_refcnt.refs, 1) != leaked)
 		while (refcount_read(&vma->vm_refcnt) != leaked)
 			sched_yield();
 	/* past the readers nothing ends (counted as a hang above) */
 	refcount_set(&vma->vm_refcnt, 0);
-	uatomic_set(&vma->vm_refcnt_leaked, 0);
+	atomic_set(&vma->vm_refcnt_leaked, 0);
 }
 
 #endif
