@@ -24,8 +24,13 @@
 		__old;                                                                \
 	})
 
-/* smp_mb(): a full barrier, which ThreadSanitizer sees as a fence. */
-#define smp_mb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+/*
+ * smp_mb(): a full barrier. As on x86 Linux, a locked add to memory no
+ * other CPU touches (the kernel uses the stack; here a thread's own word),
+ * because gcc's ThreadSanitizer refuses atomic_thread_fence().
+ */
+extern __thread int smp_mb_word;
+#define smp_mb() ((void)__atomic_fetch_add(&smp_mb_word, 0, __ATOMIC_SEQ_CST))
 
 /*
  * atomic_inc_not_zero(): take a reference only on an object whose count

@@ -5,6 +5,8 @@
 #include <time.h>
 
 unsigned int preempt_jitter_per_mille;
+/* lib/atomic.h's smp_mb() target: one per thread, so no line bounces */
+__thread int smp_mb_word;
 static uint64_t preempt_seed;
 static unsigned int preempt_threads;
 

@@ -28,7 +28,7 @@ static inline void set_readers(struct rw_semaphore *sem, int n)
 
 static inline void set_writer(struct rw_semaphore *sem, bool w)
 {
-	__atomic_store_n(&sem->writer, w, __ATOMIC_RELAXED);
+	__atomic_store_n(&sem->writer, w, __ATOMIC_RELEASE);
 }
 
 void init_rwsem(struct rw_semaphore *sem, const struct lock_class_key *key)
@@ -144,10 +144,13 @@ void downgrade_write(struct rw_semaphore *sem)
 
 /*
  * Without the wait lock: anon_vma_free() asks this of every anon_vma it
- * frees, and a racy answer is all the kernel's gives too.
+ * frees, and a racy answer is all the kernel's gives too. The loads
+ * acquire: a caller that sees the last holder gone must also see all that
+ * holder did under the lock before it frees the memory (the kernel gets
+ * this from the control dependency to the free's stores).
  */
 bool rwsem_is_locked(struct rw_semaphore *sem)
 {
-	return __atomic_load_n(&sem->writer, __ATOMIC_RELAXED) ||
-	       __atomic_load_n(&sem->readers, __ATOMIC_RELAXED);
+	return __atomic_load_n(&sem->writer, __ATOMIC_ACQUIRE) ||
+	       __atomic_load_n(&sem->readers, __ATOMIC_ACQUIRE);
 }
