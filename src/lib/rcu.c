@@ -19,6 +19,7 @@ void urcu_memb_barrier(void);
 
 #include "lib/lockdep.h"
 #include "lib/preempt.h"
+#include "lib/sanitizer.h"
 
 /*
  * liburcu 0.13 (Debian 12) carries no ThreadSanitizer annotations, so TSan
@@ -28,14 +29,7 @@ void urcu_memb_barrier(void);
  * and the end of a grace period acquires, one shared address, which is the
  * ordering RCU guarantees and no more.
  */
-#if defined(__SANITIZE_THREAD__)
-#define RCU_TSAN 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define RCU_TSAN 1
-#endif
-#endif
-#ifdef RCU_TSAN
+#ifdef ANONRMAP_TSAN
 void __tsan_acquire(void *addr);
 void __tsan_release(void *addr);
 static char rcu_tsan_gp;

@@ -15,6 +15,7 @@
 
 #include <anonrmap/config.h>
 
+#include "lib/sanitizer.h"
 #include "stress/stress.h"
 
 static __thread struct stress_thread *current;
@@ -178,12 +179,8 @@ static void crash(int sig)
 	_exit(1);
 }
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#if defined(ANONRMAP_ASAN) || defined(ANONRMAP_TSAN)
 #define SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define SANITIZED 1
-#endif
 #endif
 
 void stress_crash_handlers(struct stress *s)

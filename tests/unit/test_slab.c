@@ -16,6 +16,8 @@
 
 #include <cmocka.h>
 
+#include "unit/dies.h"
+
 #include "lib/slab.h"
 
 struct obj {
@@ -31,23 +33,6 @@ static void obj_ctor(void *p)
 	((struct obj *)p)->a = 42;
 }
 
-/* Run @fn in a child; true if the child died or failed rather than returned. */
-static bool dies(void (*fn)(void))
-{
-	pid_t pid = fork();
-	int status;
-
-	assert_true(pid >= 0);
-	if (!pid) {
-		/* keep the expected abort's report out of the test log */
-		if (!freopen("/dev/null", "w", stderr))
-			_exit(3);
-		fn();
-		_exit(0);
-	}
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	return !WIFEXITED(status) || WEXITSTATUS(status) != 0;
-}
 
 /* A poisoning cache with one object allocated and freed; returns that object. */
 static struct obj *freed_object(struct kmem_cache *c, void (*ctor)(void *))

@@ -20,19 +20,12 @@
 
 #include <cmocka.h>
 
+#include "unit/dies.h"
+
 #include "lib/rcu.h"
 #include "lib/slab.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define HAVE_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define HAVE_ASAN 1
-#endif
-#endif
-#ifdef HAVE_ASAN
-#include <sanitizer/asan_interface.h>
-#endif
+#include "lib/sanitizer.h"
 
 struct obj {
 	long a;
@@ -71,22 +64,6 @@ static void typesafe_cache(struct kmem_cache *c, void (*ctor)(void *), bool pois
 	ctor_runs = 0;
 }
 
-/* Run @fn in a child; true if the child died or failed rather than returned. */
-static bool dies(void (*fn)(void))
-{
-	pid_t pid = fork();
-	int status;
-
-	assert_true(pid >= 0);
-	if (!pid) {
-		if (!freopen("/dev/null", "w", stderr))
-			_exit(3);
-		fn();
-		_exit(0);
-	}
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	return !WIFEXITED(status) || WEXITSTATUS(status) != 0;
-}
 
 static bool all_poison(const void *p, size_t n)
 {
@@ -157,7 +134,7 @@ static void test_freed_object_is_poisoned_but_kept(void **state)
 	assert_true(kmem_obj_poisoned(o));
 	assert_int_equal(o->lock, LOCK_READY);
 	assert_int_equal(o->refs, 0);
-#ifdef HAVE_ASAN
+#ifdef ANONRMAP_ASAN
 	assert_true(__asan_address_is_poisoned(&o->a));
 	assert_true(__asan_address_is_poisoned(&o->b));
 	assert_true(__asan_address_is_poisoned(&o->tail[4]));

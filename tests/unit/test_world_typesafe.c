@@ -19,20 +19,7 @@
 #include "mm/world.h"
 #include "mm/rmap.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define HAVE_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define HAVE_ASAN 1
-#endif
-#endif
-#ifdef HAVE_ASAN
-#include <sanitizer/asan_interface.h>
-/* poisoned bytes are unaddressable: make them readable to look at them */
-#define UNPOISON(p, n) __asan_unpoison_memory_region((p), (n))
-#else
-#define UNPOISON(p, n) ((void)(p), (void)(n))
-#endif
+#include "lib/sanitizer.h"
 
 static const size_t no_sizes[NR_WORLD_CACHES];
 
@@ -60,10 +47,11 @@ static bool freed_anon_vma_poisoned(struct world *w)
 	assert_int_equal(refcount_read(&av->refcount), 0);
 	assert_false(rwsem_is_locked(&av->rwsem));
 	poisoned = kmem_obj_poisoned(av);
-#ifdef HAVE_ASAN
+#ifdef ANONRMAP_ASAN
 	assert_int_equal(__asan_address_is_poisoned(&av->num_children), poisoned);
 #endif
-	UNPOISON(av, sizeof(*av));
+	/* poisoned bytes are unaddressable: make them readable to look at them */
+	ASAN_UNPOISON_MEMORY_REGION(av, sizeof(*av));
 	assert_int_equal(all_poison(&av->num_children, sizeof(av->num_children)), poisoned);
 	assert_int_equal(all_poison(&av->parent, sizeof(av->parent)), poisoned);
 	/* reuse takes the same object, with a working lock */
@@ -122,10 +110,10 @@ static void test_freed_vma_keeps_its_count(void **state)
 	kmem_cache_free(vm_area_cachep(w), vma);
 	assert_true(kmem_obj_poisoned(vma));
 	assert_false(refcount_inc_not_zero(&vma->vm_lazy_refs));
-#ifdef HAVE_ASAN
+#ifdef ANONRMAP_ASAN
 	assert_true(__asan_address_is_poisoned(&vma->vm_start));
 #endif
-	UNPOISON(vma, sizeof(*vma));
+	ASAN_UNPOISON_MEMORY_REGION(vma, sizeof(*vma));
 	assert_true(all_poison(&vma->vm_start, sizeof(vma->vm_start)));
 	assert_true(all_poison(&vma->vm_mm, sizeof(vma->vm_mm)));
 	world_destroy(w);
