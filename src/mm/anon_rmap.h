@@ -223,10 +223,13 @@ struct anon_rmap_ops {
 int rmap_walk(struct folio *folio, rmap_one_fn fn, void *arg);
 /*
  * The check every concurrent walker's rmap_one makes on what it was
- * handed (<anonrmap/rmap.h>): reports through world_race(). Takes and
- * drops @vma's PTE lock; true when the PTE at @address maps @folio.
+ * handed (<anonrmap/rmap.h>): the VMA is a live one of a live mm and holds
+ * the address; a failure is reported through world_race(). Whether the PTE
+ * there maps the folio the caller asks under the PTE lock, itself when it
+ * changes the entry, else with rmap_one_maps().
  */
 bool rmap_one_check(struct folio *folio, struct vm_area_struct *vma, unsigned long address);
+bool rmap_one_maps(struct folio *folio, struct vm_area_struct *vma, unsigned long address);
 /* The counter named @name of @w's design, or -1 if it has none. */
 long anon_rmap_count(struct world *w, const char *name);
 

@@ -15,8 +15,6 @@ bool rmap_one_check(struct folio *folio, struct vm_area_struct *vma, unsigned lo
 {
 	struct world *w = folio_world(folio);
 	struct mm_struct *mm;
-	pte_t *pte;
-	bool maps;
 
 	if (!kmem_obj_live(vma)) {
 		world_race(w, "walk of folio %lu handed a freed VMA %p", folio->serial, (void *)vma);
@@ -33,6 +31,16 @@ bool rmap_one_check(struct folio *folio, struct vm_area_struct *vma, unsigned lo
 			   folio->serial, address, vma->vm_start, vma->vm_end);
 		return false;
 	}
+	return true;
+}
+
+/* The PTE question, for a caller that needs no more than the answer. */
+bool rmap_one_maps(struct folio *folio, struct vm_area_struct *vma, unsigned long address)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	pte_t *pte;
+	bool maps;
+
 	spin_lock(&mm->page_table_lock);
 	pte = pte_lookup(mm, address);
 	maps = pte && pte_present(*pte) && pte_folio(*pte) == folio;

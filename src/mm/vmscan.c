@@ -18,7 +18,7 @@ static int folio_referenced_one(struct folio *folio, struct vm_area_struct *vma,
 	int *referenced = arg;
 
 	/* no accessed bit is modelled: a present mapping counts as young */
-	if (rmap_one_check(folio, vma, address))
+	if (rmap_one_check(folio, vma, address) && rmap_one_maps(folio, vma, address))
 		(*referenced)++;
 	return 0;
 }
@@ -62,7 +62,6 @@ static int try_to_unmap_one(struct folio *folio, struct vm_area_struct *vma,
 		return 0;
 	spin_lock(&mm->page_table_lock);
 	pte = pte_lookup(mm, address);
-	/* the entry may have changed since the check let the lock go */
 	if (pte && pte_present(*pte) && pte_folio(*pte) == folio) {
 		pte_clear(mm, address);
 		folio_sub_mapcount(folio, mm);
