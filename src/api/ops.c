@@ -12,12 +12,8 @@ int anonrmap_mmap(struct anonrmap_mm *p, uint64_t addr, uint64_t len, int prot,
 		  struct anonrmap_file *file, uint64_t off)
 {
 	struct mm_struct *mm = mm_enter(p);
-	int err;
 
-	if (!mm)
-		return -ESRCH;
-	err = do_mmap(mm, addr, len, prot, (struct file *)file, off);
-	return mm_leave(mm, err);
+	return mm ? mm_leave(mm, do_mmap(mm, addr, len, prot, (struct file *)file, off)) : -ESRCH;
 }
 
 int anonrmap_munmap(struct anonrmap_mm *p, uint64_t addr, uint64_t len)
@@ -37,36 +33,24 @@ int anonrmap_munmap(struct anonrmap_mm *p, uint64_t addr, uint64_t len)
 int anonrmap_mprotect(struct anonrmap_mm *p, uint64_t addr, uint64_t len, int prot)
 {
 	struct mm_struct *mm = mm_enter(p);
-	int err;
 
-	if (!mm)
-		return -ESRCH;
-	err = do_mprotect(mm, addr, len, prot);
-	return mm_leave(mm, err);
+	return mm ? mm_leave(mm, do_mprotect(mm, addr, len, prot)) : -ESRCH;
 }
 
 int anonrmap_mremap(struct anonrmap_mm *p, uint64_t old_addr, uint64_t old_len,
 		    uint64_t new_len, int flags, uint64_t new_addr)
 {
 	struct mm_struct *mm = mm_enter(p);
-	int err;
 
-	if (!mm)
-		return -ESRCH;
-	err = do_mremap(mm, old_addr, old_len, new_len, flags, new_addr);
-	return mm_leave(mm, err);
+	return mm ? mm_leave(mm, do_mremap(mm, old_addr, old_len, new_len, flags, new_addr)) : -ESRCH;
 }
 
 int anonrmap_madvise(struct anonrmap_mm *p, uint64_t addr, uint64_t len,
 		     enum anonrmap_advice advice)
 {
 	struct mm_struct *mm = mm_enter(p);
-	int err;
 
-	if (!mm)
-		return -ESRCH;
-	err = do_madvise(mm, addr, len, advice);
-	return mm_leave(mm, err);
+	return mm ? mm_leave(mm, do_madvise(mm, addr, len, advice)) : -ESRCH;
 }
 
 int anonrmap_touch(struct anonrmap_mm *p, uint64_t addr, uint64_t len, bool write)
@@ -116,10 +100,6 @@ int anonrmap_exit(struct anonrmap_mm *p)
 int anonrmap_migrate(struct anonrmap_mm *p, uint64_t addr, uint64_t len)
 {
 	struct mm_struct *mm = mm_enter(p);
-	int err;
 
-	if (!mm)
-		return -ESRCH;
-	err = migrate_range(mm, addr, len);
-	return mm_leave(mm, err);
+	return mm ? mm_leave(mm, migrate_range(mm, addr, len)) : -ESRCH;
 }
